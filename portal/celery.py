@@ -1,0 +1,12 @@
+"""The Celery application. Tasks run eagerly in-process in embedded mode (no
+``REDIS_URL``), on Redis-backed workers otherwise; see the CELERY_* settings."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

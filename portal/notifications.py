@@ -1,0 +1,99 @@
+"""The in-portal inbox of each organization and the e-mail that follows it.
+
+A notification is stored as a ``kind`` and ``params`` and rendered in the reader's
+language when read, so the Tajik contact point reads Tajik and Japan's reads Japanese.
+Apps register their kinds with ``register(kind, message)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from . import outbox
+from .i18n import localized
+
+KINDS: dict[str, Any] = {
+    "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
+    "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
+    "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
+}
+
+
+def register(kind: str, message: Any) -> None:
+    KINDS[kind] = message
+
+
+def render(notification) -> str:
+    template = KINDS.get(notification.kind)
+    params = dict(notification.params or {})
+    params["sender"] = localized(notification.sender, "name") if notification.sender_id else ""
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notify(organization_ids, kind: str, *, sender=None, url: str = "", params: dict | None = None):
+    """Promise inbox items (and e-mails) to organizations; call inside the service's
+    transaction. Delivered by the outbox drain."""
+    if kind not in KINDS:
+        raise ValueError(f"unregistered notification kind {kind!r}")
+    return outbox.enqueue(
+        "notify",
+        {
+            "organizations": sorted(set(organization_ids)),
+            "kind": kind,
+            "sender": getattr(sender, "pk", sender),
+            "url": url,
+            "params": params or {},
+        },
+    )
+
+
+@outbox.handler("notify")
+def deliver_notification(entry) -> None:
+    from .models import Notification, User
+
+    payload = entry.payload
+    for organization_id in payload["organizations"]:
+        notification, created = Notification.objects.get_or_create(
+            source=entry,
+            organization_id=organization_id,
+            defaults={
+                "kind": payload["kind"],
+                "params": payload.get("params", {}),
+                "sender_id": payload.get("sender"),
+                "url": payload.get("url", ""),
+            },
+        )
+        if not created:
+            continue
+        subscribers = User.objects.filter(
+            organization_id=organization_id, is_active=True, email_notifications=True
+        ).exclude(email="")
+        for user_id in subscribers.values_list("pk", flat=True):
+            outbox.enqueue("email.notification", {"user": user_id, "notification": notification.pk})
+
+
+@outbox.handler("email.notification")
+def email_notification(entry) -> None:
+    """At-least-once: a crash after sending and before commit sends the mail again,
+    which is the right side to err on for an official notice."""
+    from .models import Notification, User
+
+    user = User.objects.filter(pk=entry.payload["user"], is_active=True).first()
+    notification = Notification.objects.filter(pk=entry.payload["notification"]).first()
+    if user is None or notification is None or not user.email:
+        return
+    with translation.override(user.language):
+        subject = str(_("MOC Portal: %(message)s") % {"message": render(notification)})[:200]
+        link = settings.PORTAL_BASE_URL.rstrip("/") + (notification.url or "/")
+        body = "{}\n\n{}\n".format(render(notification), link)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -1,0 +1,92 @@
+"""The transactional outbox (DESIGN.md, principle 5).
+
+``enqueue()`` writes an ``OutboxEntry`` in the caller's transaction and, once that
+transaction commits, asks Celery to drain. ``drain()`` claims pending entries one at a
+time (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and runs the topic's handler in the
+same transaction that marks the entry processed, so a handler's database writes happen
+exactly once. If Redis is down when the transaction commits, nothing is lost: the entry
+waits in the table for the periodic sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+HANDLERS: dict[str, Callable[[object], None]] = {}
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def handler(topic: str):
+    """Register the function that carries out entries of ``topic``. It receives the
+    ``OutboxEntry`` and must be idempotent for anything outside the database."""
+
+    def decorator(func):
+        HANDLERS[topic] = func
+        return func
+
+    return decorator
+
+
+def enqueue(topic: str, payload: dict):
+    """Promise a side effect; call inside the transaction that makes the change."""
+    from .models import OutboxEntry
+
+    if topic not in HANDLERS:
+        raise ValueError(f"no outbox handler for topic {topic!r}")
+    entry = OutboxEntry.objects.create(topic=topic, payload=payload)
+    transaction.on_commit(kick)
+    return entry
+
+
+def kick() -> None:
+    """Ask a worker to drain now. A broker failure is logged, not raised: the periodic
+    sweep will find the entry, and the user's change has already committed."""
+    from .tasks import drain_outbox
+
+    try:
+        drain_outbox.delay()
+    except Exception:  # noqa: BLE001 - any broker error means "later", never "lost"
+        logger.warning("outbox: could not reach the broker; the periodic sweep will deliver", exc_info=True)
+
+
+def _claim_next():
+    from .models import OutboxEntry
+
+    return (
+        OutboxEntry.objects.select_for_update(skip_locked=True)
+        .filter(processed_at__isnull=True, available_at__lte=timezone.now())
+        .order_by("available_at", "created_at")
+        .first()
+    )
+
+
+def drain(limit: int = 500) -> int:
+    """Process up to ``limit`` pending entries; return how many were processed."""
+    processed = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            entry = _claim_next()
+            if entry is None:
+                break
+            try:
+                with transaction.atomic():
+                    HANDLERS[entry.topic](entry)
+            except Exception as exc:  # noqa: BLE001 - the entry records the failure and backs off
+                entry.attempts += 1
+                entry.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                entry.available_at = timezone.now() + min(timedelta(seconds=2**entry.attempts), MAX_BACKOFF)
+                entry.save(update_fields=["attempts", "last_error", "available_at"])
+                logger.exception("outbox: %s entry %s failed (attempt %s)", entry.topic, entry.pk, entry.attempts)
+                continue
+            entry.processed_at = timezone.now()
+            entry.attempts += 1
+            entry.save(update_fields=["processed_at", "attempts"])
+            processed += 1
+    return processed

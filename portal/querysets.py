@@ -1,0 +1,142 @@
+"""Every read that reaches a user goes through ``restrict(user, action)``.
+
+Base views and viewsets (``portal.views.base``, ``portal.api.base``) call it, so a view
+cannot forget it (STYLE.md §6). For confidential records the filter is an ``Exists``
+over the record's direct foreign-key group-permission table, by permission and the
+user's organization group: at 100,000 objects that is ~7 ms a page where guardian's
+``get_objects_for_user`` with a queryset is ~40-110 ms
+(shared/notes/guardian-at-scale.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+def user_group_ids(user: User) -> list[int]:
+    """The groups whose object permissions a user holds: their organization's group."""
+    organization = getattr(user, "organization", None)
+    return [organization.group_id] if organization is not None else []
+
+
+def permission_filter(model: type[models.Model], action: str) -> dict:
+    """Lookups selecting the ``<action>_<model>`` permission without a separate query."""
+    content_type = ContentType.objects.get_for_model(model)  # cached by Django
+    return {
+        "permission__content_type_id": content_type.pk,
+        "permission__codename": f"{action}_{model._meta.model_name}",
+    }
+
+
+def group_permission_model(model: type[models.Model]) -> type[models.Model]:
+    from guardian.utils import get_group_obj_perms_model
+
+    return get_group_obj_perms_model(model)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """Rows the user's organization holds ``action`` permission on, through guardian's
+    direct-FK group permission table. Superusers see everything; their reads of
+    confidential records are audited by the views like anyone's."""
+
+    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        group_ids = user_group_ids(user)
+        if not group_ids:
+            return self.none()
+        grants = group_permission_model(self.model).objects.filter(
+            content_object=OuterRef("pk"), group_id__in=group_ids, **permission_filter(self.model, action)
+        )
+        return self.filter(Exists(grants))
+
+    def shared(self) -> RestrictedQuerySet:
+        from .choices import RecordStatus
+
+        return self.filter(status=RecordStatus.SHARED)
+
+
+class PublicQuerySet(models.QuerySet):
+    """Reference data every signed-in user may read and only administrators change."""
+
+    def restrict(self, user: User, action: str = "view") -> PublicQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if action == "view" or user.is_superuser:
+            return self
+        return self.none()
+
+
+class OrganizationQuerySet(PublicQuerySet):
+    def on_side(self, side_id: int) -> OrganizationQuerySet:
+        return self.filter(side_id=side_id)
+
+    def signatories(self) -> OrganizationQuerySet:
+        return self.filter(Q(is_signatory=True) | Q(is_contact_point=True), side__isnull=False)
+
+    def third_parties(self) -> OrganizationQuerySet:
+        return self.filter(side__isnull=True)
+
+
+class NotificationQuerySet(models.QuerySet):
+    """An inbox belongs to an organization: each member reads it, nobody else."""
+
+    def restrict(self, user: User, action: str = "view") -> NotificationQuerySet:
+        if not user.is_authenticated or not user.is_active or not user.organization_id:
+            return self.none()
+        return self.filter(organization_id=user.organization_id)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class ConsentQuerySet(models.QuerySet):
+    """A consent is visible to the signatories of the side that gave it and to the
+    third party it names."""
+
+    def restrict(self, user: User, action: str = "view") -> ConsentQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        organization = user.organization
+        if organization is None:
+            return self.none()
+        if organization.is_third_party:
+            return self.filter(third_party_id=organization.pk) if action == "view" else self.none()
+        return self.filter(granted_by__organization__side_id=organization.side_id)
+
+    def active(self, at=None) -> ConsentQuerySet:
+        from django.utils import timezone
+
+        return self.filter(withdrawn_at__isnull=True, expires_at__gt=at or timezone.now())
+
+    def due_for_revocation(self, at=None) -> ConsentQuerySet:
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(withdrawn_at__isnull=False) | Q(expires_at__lte=at))
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Contact-point officers read their own side's audit; administrators read all."""
+
+    def restrict(self, user: User, action: str = "view") -> AuditEntryQuerySet:
+        from .choices import Role
+
+        if not user.is_authenticated or not user.is_active or action != "view":
+            return self.none()
+        if user.is_superuser or user.role == Role.ADMINISTRATOR:
+            return self
+        if user.role == Role.CONTACT_POINT_OFFICER and user.organization and user.organization.side_id:
+            return self.filter(organization__side_id=user.organization.side_id)
+        return self.none()
