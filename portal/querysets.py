@@ -80,8 +80,9 @@ class OrganizationQuerySet(PublicQuerySet):
     def on_side(self, side_id: int) -> OrganizationQuerySet:
         return self.filter(side_id=side_id)
 
-    def signatories(self) -> OrganizationQuerySet:
-        return self.filter(Q(is_signatory=True) | Q(is_contact_point=True), side__isnull=False)
+    def of_sides(self) -> OrganizationQuerySet:
+        """The ministries of both sides and their units: everyone a shared record reaches."""
+        return self.filter(side__isnull=False)
 
     def third_parties(self) -> OrganizationQuerySet:
         return self.filter(side__isnull=True)

@@ -88,8 +88,8 @@ def update_record(record: SharedRecord, actor: User, **fields) -> SharedRecord:
 
 
 def share_record(record: SharedRecord, actor: User, *, notify_kind: str | None = None, notify_params=None):
-    """Share a draft with the other side: every signatory ministry and contact point of
-    both sides may read it from now on; it can no longer be changed."""
+    """Share a draft with the other side: every signatory ministry of both sides, with
+    its units and contact point, may read it from now on; it can no longer be changed."""
     _require_writer(actor)
     with transaction.atomic():
         record = _lock(record)
@@ -99,7 +99,7 @@ def share_record(record: SharedRecord, actor: User, *, notify_kind: str | None =
         record.status = RecordStatus.SHARED
         record.shared_at = timezone.now()
         record.save(update_fields=["status", "shared_at", "updated_at"])
-        readers = Organization.objects.filter(side__memorandum_id=record.memorandum_id).signatories()
+        readers = Organization.objects.filter(side__memorandum_id=record.memorandum_id).of_sides()
         for organization in readers:
             grant(record, organization, "view")
         revoke(record, record.origin, "change")

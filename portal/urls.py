@@ -1,2 +1,47 @@
-from django.urls import path
-urlpatterns = []
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from .views import auth, core, errors, public
+
+public_patterns = (
+    [
+        path("", public.PublicIndexView.as_view(), name="index"),
+    ],
+    "public",
+)
+
+urlpatterns = [
+    path("", core.HomeView.as_view(), name="home"),
+    path("inbox/", core.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:pk>/read/", core.NotificationReadView.as_view(), name="notification-read"),
+    path("correspondence/", core.CorrespondenceListView.as_view(), name="correspondence-list"),
+    path("correspondence/new/", core.correspondence_create, name="correspondence-create"),
+    path("correspondence/<int:pk>/", core.CorrespondenceDetailView.as_view(), name="correspondence-detail"),
+    path("correspondence/<int:pk>/send/", core.CorrespondenceSendView.as_view(), name="correspondence-send"),
+    path(
+        "records/<str:app_label>/<str:model_name>/<int:pk>/consent/",
+        core.ConsentCreateView.as_view(),
+        name="consent-create",
+    ),
+    path("consents/", core.ConsentListView.as_view(), name="consent-list"),
+    path("consents/<int:pk>/withdraw/", core.ConsentWithdrawView.as_view(), name="consent-withdraw"),
+    path("memorandum/<int:pk>/", core.MemorandumDetailView.as_view(), name="memorandum-detail"),
+    path("organizations/", core.OrganizationListView.as_view(), name="organization-list"),
+    path("public/", include(public_patterns)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth.AuditedPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("portal.api.urls", "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

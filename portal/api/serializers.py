@@ -1,0 +1,106 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, Side
+
+
+class SideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Side
+        fields = ["id", "code", "country", "name_ja", "name_en", "name_ru", "name_tg"]
+
+
+class MemorandumSerializer(serializers.ModelSerializer):
+    sides = SideSerializer(many=True, read_only=True)
+    ends_on = serializers.DateField(read_only=True, help_text="Six months after a termination notice (clause 10).")
+
+    class Meta:
+        model = Memorandum
+        fields = [
+            "id",
+            "partner_country",
+            "title_ja",
+            "title_en",
+            "title_ru",
+            "title_tg",
+            "signed_in_japan_on",
+            "signed_in_japan_at",
+            "signed_by_partner_on",
+            "signed_by_partner_at",
+            "commenced_on",
+            "termination_notified_on",
+            "termination_notified_by",
+            "ends_on",
+            "sides",
+        ]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    side = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "side",
+            "parent",
+            "is_signatory",
+            "is_contact_point",
+            "name_ja",
+            "name_en",
+            "name_ru",
+            "name_tg",
+        ]
+
+
+class CorrespondenceSerializer(serializers.ModelSerializer):
+    origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    recipient = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+
+    class Meta:
+        model = Correspondence
+        fields = ["id", "origin", "recipient", "subject", "body", "status", "created_at", "shared_at"]
+        read_only_fields = ["status", "created_at", "shared_at"]
+
+
+class ConsentRequestSerializer(serializers.Serializer):
+    third_party = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.third_parties())
+    document_reference = serializers.CharField(max_length=200)
+    expires_at = serializers.DateTimeField()
+
+    def validate_expires_at(self, value):
+        if value <= timezone.now():
+            raise serializers.ValidationError(_("The consent must expire in the future."))
+        return value
+
+
+class DisclosureConsentSerializer(serializers.ModelSerializer):
+    third_party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    record_type = serializers.CharField(source="content_type.model", read_only=True)
+    record_id = serializers.IntegerField(source="object_id", read_only=True)
+
+    class Meta:
+        model = DisclosureConsent
+        fields = [
+            "id",
+            "record_type",
+            "record_id",
+            "third_party",
+            "document_reference",
+            "granted_at",
+            "expires_at",
+            "withdrawn_at",
+        ]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(read_only=True)
+    sender = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "sender", "url", "created_at", "read_at"]

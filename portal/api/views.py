@@ -1,0 +1,115 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization
+from .base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from .serializers import (
+    ConsentRequestSerializer,
+    CorrespondenceSerializer,
+    DisclosureConsentSerializer,
+    MemorandumSerializer,
+    NotificationSerializer,
+    OrganizationSerializer,
+)
+
+
+class MemorandumViewSet(RestrictedReadOnlyViewSet):
+    """The Memorandum: signature, commencement and termination (clauses 9 and 10)."""
+
+    model = Memorandum
+    serializer_class = MemorandumSerializer
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("sides").order_by("id")
+
+
+class OrganizationViewSet(RestrictedReadOnlyViewSet):
+    """Signatory ministries, contact points and third parties."""
+
+    model = Organization
+    serializer_class = OrganizationSerializer
+    filterset_fields = ["kind", "is_signatory", "is_contact_point"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("side", "parent").order_by("id")
+
+
+class CorrespondenceViewSet(RestrictedModelViewSet):
+    """Letters between the contact points (clause 2). Drafts are visible to their
+    organization only; ``send`` shares them with the other side."""
+
+    model = Correspondence
+    serializer_class = CorrespondenceSerializer
+    filterset_fields = ["status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_permissions = {"send": "change", "withdraw": "change", "consent": "view"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("origin", "recipient").order_by("-id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.draft_correspondence(self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_record(
+            serializer.instance, self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses=CorrespondenceSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        letter = services.send_correspondence(self.get_object(), request.user)
+        return Response(self.get_serializer(letter).data)
+
+    @extend_schema(request=None, responses=CorrespondenceSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        letter = services.withdraw_draft(self.get_object(), request.user)
+        return Response(self.get_serializer(letter).data)
+
+    @extend_schema(request=ConsentRequestSerializer, responses={201: DisclosureConsentSerializer})
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        letter = self.get_object()
+        body = ConsentRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        consent = services.grant_consent(letter, request.user, **body.validated_data)
+        return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationViewSet(RestrictedReadOnlyViewSet):
+    """My organization's inbox."""
+
+    model = Notification
+    serializer_class = NotificationSerializer
+    any_role_actions = {"read"}
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("sender").order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = services.mark_read(self.get_object(), request.user)
+        return Response(self.get_serializer(notification).data)
+
+
+class DisclosureConsentViewSet(RestrictedReadOnlyViewSet):
+    """Written consents to disclose a record to a third party (clause 3)."""
+
+    model = DisclosureConsent
+    serializer_class = DisclosureConsentSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("third_party", "content_type").order_by("-id")
+
+    @extend_schema(request=None, responses=DisclosureConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        consent = services.withdraw_consent(self.get_object(), request.user)
+        return Response(self.get_serializer(consent).data)

@@ -1,0 +1,68 @@
+"""pytest fixtures shared by every app: the cast of users (one per role and side),
+clients signed in as each, eager Celery for unit tests, and the service checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import services
+
+
+def pytest_runtest_setup(item):
+    services.skip_or_fail(item)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Unit tests run Celery tasks in-process; integration tests talk to a real worker."""
+    from portal.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def cast(db):
+    """The demo users: jp-contact, jp-officer, jp-analyst, tj-contact, tj-officer,
+    tj-analyst, embassy-viewer, maff-viewer, admin — keyed with underscores."""
+    from portal.demo import create_demo_users
+
+    return {name.replace("-", "_"): user for name, user in create_demo_users().items()}
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """``client_for("tj_contact")``: a test client signed in as that cast member."""
+    from django.test import Client
+
+    def make(name: str | None) -> Client:
+        new = Client()
+        if name is not None:
+            new.force_login(cast[name])
+        return new
+
+    return make
+
+
+@pytest.fixture
+def org(db):
+    from portal.models import Organization
+
+    return lambda code: Organization.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """PBKDF2 at production strength costs ~0.4 s a password; the cast has nine."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+    yield

@@ -1,0 +1,85 @@
+"""Base views that apply ``restrict(user, action)`` so no view can forget it
+(STYLE.md §6). A lookup outside the user's scope is a 404, and is audited as a refused
+access; reads of confidential records are audited for every reader, superusers too."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import DetailView, ListView, View
+
+from .. import audit
+from ..exceptions import InvalidInput, PermissionDenied, TransitionError
+from ..models import SharedRecord
+
+
+def audit_denied(user, model, pk) -> None:
+    """Record a lookup of an existing object the user may not see."""
+    obj = model._default_manager.filter(pk=pk).first() if pk is not None else None
+    if obj is not None:
+        audit.log("authz.denied", actor=user, obj=obj)
+
+
+class RestrictedMixin(LoginRequiredMixin):
+    model = None
+    action = "view"
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.action)
+
+
+class RestrictedListView(RestrictedMixin, ListView):
+    paginate_by = 50
+
+
+class RestrictedDetailView(RestrictedMixin, DetailView):
+    def get_object(self, queryset=None):
+        try:
+            obj = super().get_object(queryset)
+        except Http404:
+            audit_denied(self.request.user, self.model, self.kwargs.get(self.pk_url_kwarg))
+            raise
+        if isinstance(obj, SharedRecord):
+            audit.log("record.read", actor=self.request.user, obj=obj)
+        return obj
+
+
+def get_restricted_or_404(model, user, pk, action: str = "view"):
+    """The object if ``user`` holds ``action`` on it; else a 404 (and an audit entry)."""
+    obj = model.objects.restrict(user, action).filter(pk=pk).first()
+    if obj is None:
+        audit_denied(user, model, pk)
+        raise Http404
+    return obj
+
+
+class ServiceActionView(LoginRequiredMixin, View):
+    """A POST-only view that runs one service on one restricted object and redirects.
+    Service refusals become messages, never tracebacks."""
+
+    model = None
+    action = "view"
+    http_method_names = ["post"]
+    success_message = ""
+
+    def perform(self, obj):
+        raise NotImplementedError
+
+    def get_success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def post(self, request, pk):
+        obj = get_restricted_or_404(self.model, request.user, pk, self.action)
+        try:
+            result = self.perform(obj)
+        except (TransitionError, InvalidInput) as exc:
+            messages.error(request, exc.message)
+            return redirect(self.get_success_url(obj))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect(self.get_success_url(obj))
+        if self.success_message:
+            messages.success(request, self.success_message)
+        return redirect(self.get_success_url(result or obj))
