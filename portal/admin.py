@@ -54,12 +54,18 @@ class UserAdmin(BaseUserAdmin):
     # Group membership follows the organization (User.save); it is not edited by hand.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language", "email_notifications")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "language", "email_notifications")},
+        ),
         (_("Organization and role"), {"fields": ("organization", "role", "is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "organization", "role", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "organization", "role", "password1", "password2")},
+        ),
     )
 
 
@@ -92,7 +98,14 @@ class CorrespondenceAdmin(ConfidentialRecordAdmin):
 
 @admin.register(DisclosureConsent)
 class DisclosureConsentAdmin(ReadOnlyAdmin):
-    list_display = ["document_reference", "third_party", "content_type", "object_id", "expires_at", "withdrawn_at"]
+    list_display = [
+        "document_reference",
+        "third_party",
+        "content_type",
+        "object_id",
+        "expires_at",
+        "withdrawn_at",
+    ]
 
 
 @admin.register(AuditEntry)

@@ -9,4 +9,8 @@ def portal(request):
         from .models import Notification
 
         unread = Notification.objects.restrict(user).unread().count()
-    return {"portal_languages": settings.LANGUAGES, "portal_unread": unread, "portal_production": settings.PRODUCTION}
+    return {
+        "portal_languages": settings.LANGUAGES,
+        "portal_unread": unread,
+        "portal_production": settings.PRODUCTION,
+    }

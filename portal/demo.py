@@ -8,7 +8,7 @@ from django.db import transaction
 from .choices import Role
 from .models import Correspondence, Organization, User
 
-DEMO_PASSWORD = "moc-demo-2026"
+DEMO_PASSWORD = "moc-demo-2026"  # noqa: S105 - published in the README; demo only
 
 # username, organization code, role, language, full name
 DEMO_USERS = [

@@ -18,13 +18,12 @@ class RequestContext:
     ip: str | None = None
 
 
-_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "portal_request_context", default=RequestContext()
-)
+_EMPTY = RequestContext()
+_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("portal_request_context")
 
 
 def current() -> RequestContext:
-    return _context.get()
+    return _context.get(_EMPTY)
 
 
 def bind(**values) -> contextvars.Token:
@@ -54,3 +53,23 @@ class RequestContextMiddleware:
             _context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` before host validation and the HTTPS redirect, so that a
+    container health check on 127.0.0.1 works; says only "ok" or "unavailable"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != "/healthz":
+            return self.get_response(request)
+        from django.db import connection
+        from django.http import HttpResponse
+
+        try:
+            connection.ensure_connection()
+        except Exception:  # noqa: BLE001 - any failure means unhealthy
+            return HttpResponse("unavailable", status=503, content_type="text/plain")
+        return HttpResponse("ok", content_type="text/plain")

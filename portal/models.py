@@ -55,7 +55,9 @@ class Memorandum(models.Model):
     signed_in_japan_on = models.DateField(_("signed in Japan on"), null=True, blank=True)
     signed_in_japan_at = models.CharField(_("place of signature in Japan"), max_length=100, blank=True)
     signed_by_partner_on = models.DateField(_("signed by the partner on"), null=True, blank=True)
-    signed_by_partner_at = models.CharField(_("place of signature by the partner"), max_length=100, blank=True)
+    signed_by_partner_at = models.CharField(
+        _("place of signature by the partner"), max_length=100, blank=True
+    )
     commenced_on = models.DateField(
         _("commenced on"),
         null=True,
@@ -81,6 +83,13 @@ class Memorandum(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("memorandum-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if bool(self.termination_notified_on) != bool(self.termination_notified_by_id):
+            raise ValidationError(_("A termination notice needs both its date and the side that gave it."))
+
     @property
     def title(self) -> str:
         return localized(self, "title")
@@ -97,13 +106,6 @@ class Memorandum(models.Model):
         if self.commenced_on is None or on < self.commenced_on:
             return False
         return self.ends_on is None or on < self.ends_on
-
-    def clean(self) -> None:
-        if bool(self.termination_notified_on) != bool(self.termination_notified_by_id):
-            raise ValidationError(_("A termination notice needs both its date and the side that gave it."))
-
-    def get_absolute_url(self) -> str:
-        return reverse("memorandum-detail", args=[self.pk])
 
 
 class Amendment(models.Model):
@@ -146,9 +148,7 @@ class Side(MultilingualName):
         verbose_name = _("side")
         verbose_name_plural = _("sides")
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["memorandum", "country"], name="one_side_per_country")
-        ]
+        constraints = [models.UniqueConstraint(fields=["memorandum", "country"], name="one_side_per_country")]
 
     def counterpart(self) -> Side:
         return Side.objects.filter(memorandum_id=self.memorandum_id).exclude(pk=self.pk).get()
@@ -173,7 +173,12 @@ class Organization(MultilingualName):
         help_text=_("Empty for a third party."),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
     )
     is_signatory = models.BooleanField(_("signatory ministry"), default=False)
     is_contact_point = models.BooleanField(_("contact point"), default=False)
@@ -238,7 +243,11 @@ class User(AbstractUser):
         super().clean()
         if self.organization_id is None and not self.is_superuser:
             raise ValidationError({"organization": _("Every user belongs to an organization.")})
-        if self.role == Role.THIRD_PARTY_VIEWER and self.organization and not self.organization.is_third_party:
+        if (
+            self.role == Role.THIRD_PARTY_VIEWER
+            and self.organization
+            and not self.organization.is_third_party
+        ):
             raise ValidationError({"role": _("Third-party viewers belong to third-party organizations.")})
         if self.organization and self.organization.is_third_party and self.role != Role.THIRD_PARTY_VIEWER:
             raise ValidationError({"role": _("Users of a third-party organization are third-party viewers.")})
@@ -331,10 +340,15 @@ class DisclosureConsent(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     third_party = models.ForeignKey(
-        Organization, verbose_name=_("third party"), on_delete=models.PROTECT, related_name="consents_received"
+        Organization,
+        verbose_name=_("third party"),
+        on_delete=models.PROTECT,
+        related_name="consents_received",
     )
     document_reference = models.CharField(
-        _("written consent (document reference)"), max_length=200, help_text=_("Number and date of the letter.")
+        _("written consent (document reference)"),
+        max_length=200,
+        help_text=_("Number and date of the letter."),
     )
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
@@ -368,7 +382,9 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_username = models.CharField(_("actor"), max_length=150, blank=True)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -425,7 +441,9 @@ class Notification(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=64)
     params = models.JSONField(default=dict)
-    sender = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sender = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("received at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -95,5 +95,5 @@ def email_notification(entry) -> None:
     with translation.override(user.language):
         subject = str(_("MOC Portal: %(message)s") % {"message": render(notification)})[:200]
         link = settings.PORTAL_BASE_URL.rstrip("/") + (notification.url or "/")
-        body = "{}\n\n{}\n".format(render(notification), link)
+        body = f"{render(notification)}\n\n{link}\n"
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

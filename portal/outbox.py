@@ -83,7 +83,9 @@ def drain(limit: int = 500) -> int:
                 entry.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 entry.available_at = timezone.now() + min(timedelta(seconds=2**entry.attempts), MAX_BACKOFF)
                 entry.save(update_fields=["attempts", "last_error", "available_at"])
-                logger.exception("outbox: %s entry %s failed (attempt %s)", entry.topic, entry.pk, entry.attempts)
+                logger.exception(
+                    "outbox: %s entry %s failed (attempt %s)", entry.topic, entry.pk, entry.attempts
+                )
                 continue
             entry.processed_at = timezone.now()
             entry.attempts += 1

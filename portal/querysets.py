@@ -125,7 +125,9 @@ class ConsentQuerySet(models.QuerySet):
         from django.utils import timezone
 
         at = at or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(withdrawn_at__isnull=False) | Q(expires_at__lte=at))
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(withdrawn_at__isnull=False) | Q(expires_at__lte=at)
+        )
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -18,7 +18,9 @@ from .exceptions import InvalidInput, PermissionDenied, TransitionError
 from .models import Correspondence, DisclosureConsent, Memorandum, Organization, SharedRecord, User
 
 
-def check_transition(current: str, target: str, table: dict[str, frozenset[str]], labels=RecordStatus) -> None:
+def check_transition(
+    current: str, target: str, table: dict[str, frozenset[str]], labels=RecordStatus
+) -> None:
     if target not in table.get(current, frozenset()):
         raise TransitionError(
             _("A record that is “%(current)s” cannot become “%(target)s”.")
@@ -177,7 +179,9 @@ def grant_consent(
     with transaction.atomic():
         record = _lock(record)
         if record.origin.side_id != actor.side_id:
-            raise PermissionDenied(_("Only the side the information came from can consent to its disclosure."))
+            raise PermissionDenied(
+                _("Only the side the information came from can consent to its disclosure.")
+            )
         if record.status != RecordStatus.SHARED:
             raise TransitionError(_("Only a shared record can be disclosed to a third party."))
         consent = DisclosureConsent.objects.create(
@@ -204,7 +208,9 @@ def _take_back(consent: DisclosureConsent) -> None:
     same record still grants it."""
     still_active = (
         DisclosureConsent.objects.active()
-        .filter(content_type=consent.content_type, object_id=consent.object_id, third_party=consent.third_party)
+        .filter(
+            content_type=consent.content_type, object_id=consent.object_id, third_party=consent.third_party
+        )
         .exclude(pk=consent.pk)
         .exists()
     )

@@ -34,8 +34,12 @@ class CorrespondenceMatrix(PermissionMatrix):
         tajik_cp = Organization.objects.get(code="tj-ms-lpsa")
         embassy = Organization.objects.get(code="tj-embassy-jp")
         if situation == "japan_draft":
-            return services.draft_correspondence(cast["jp_contact"], recipient=tajik_cp, subject=situation, body="…")
-        letter = services.draft_correspondence(cast["tj_contact"], recipient=japan_cp, subject=situation, body="…")
+            return services.draft_correspondence(
+                cast["jp_contact"], recipient=tajik_cp, subject=situation, body="…"
+            )
+        letter = services.draft_correspondence(
+            cast["tj_contact"], recipient=japan_cp, subject=situation, body="…"
+        )
         if situation == "tajik_draft":
             return letter
         services.send_correspondence(letter, cast["tj_contact"])
@@ -51,7 +55,9 @@ class CorrespondenceMatrix(PermissionMatrix):
         if situation == "tajik_shared_consent_withdrawn":
             services.withdraw_consent(consent, cast["tj_contact"])
         if situation == "tajik_shared_consent_expired":
-            type(consent).objects.filter(pk=consent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+            type(consent).objects.filter(pk=consent.pk).update(
+                expires_at=timezone.now() - timedelta(seconds=1)
+            )
             services.revoke_lapsed_consents()
         return Correspondence.objects.get(pk=letter.pk)
 

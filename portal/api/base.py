@@ -24,7 +24,9 @@ class RestrictedViewSetMixin:
         try:
             obj = super().get_object()
         except Http404:
-            audit_denied(self.request.user, self.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            audit_denied(
+                self.request.user, self.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            )
             raise
         if isinstance(obj, SharedRecord) and self.request.method == "GET":
             audit.log("record.read", actor=self.request.user, obj=obj)

@@ -10,7 +10,9 @@ from ..exceptions import InvalidInput, TransitionError
 
 def exception_handler(exc, context):
     if isinstance(exc, TransitionError):
-        return Response({"detail": str(exc.message), "code": "transition_not_allowed"}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": str(exc.message), "code": "transition_not_allowed"}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, InvalidInput):
         return Response({"detail": str(exc.message), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

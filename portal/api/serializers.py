@@ -13,7 +13,9 @@ class SideSerializer(serializers.ModelSerializer):
 
 class MemorandumSerializer(serializers.ModelSerializer):
     sides = SideSerializer(many=True, read_only=True)
-    ends_on = serializers.DateField(read_only=True, help_text="Six months after a termination notice (clause 10).")
+    ends_on = serializers.DateField(
+        read_only=True, help_text="Six months after a termination notice (clause 10)."
+    )
 
     class Meta:
         model = Memorandum
@@ -68,7 +70,9 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
 
 
 class ConsentRequestSerializer(serializers.Serializer):
-    third_party = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.third_parties())
+    third_party = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organization.objects.third_parties()
+    )
     document_reference = serializers.CharField(max_length=200)
     expires_at = serializers.DateTimeField()
 

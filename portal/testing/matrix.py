@@ -106,7 +106,9 @@ class MatrixTests:
         matrix = self.matrix
         client = client_for(None)
         obj = next(iter(objects.values()))
-        for url in filter(None, [matrix.html_list_url, matrix.html_detail_url and matrix.html_detail_url(obj)]):
+        for url in filter(
+            None, [matrix.html_list_url, matrix.html_detail_url and matrix.html_detail_url(obj)]
+        ):
             response = client.get(url)
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         for url in filter(None, [matrix.api_list_url, matrix.api_detail_url and matrix.api_detail_url(obj)]):

@@ -84,14 +84,18 @@ class CorrespondenceDetailView(RestrictedDetailView):
         user = self.request.user
         letter = self.object
         context["can_send"] = (
-            user.can_write and letter.origin_id == user.organization_id and letter.status == RecordStatus.DRAFT
+            user.can_write
+            and letter.origin_id == user.organization_id
+            and letter.status == RecordStatus.DRAFT
         )
         context["can_consent"] = (
             user.can_write and letter.status == RecordStatus.SHARED and letter.origin.side_id == user.side_id
         )
         context["consents"] = (
             DisclosureConsent.objects.restrict(user)
-            .filter(content_type__app_label="portal", content_type__model="correspondence", object_id=letter.pk)
+            .filter(
+                content_type__app_label="portal", content_type__model="correspondence", object_id=letter.pk
+            )
             .select_related("third_party")
         )
         return context
@@ -156,7 +160,9 @@ class ConsentCreateView(LoginRequiredMixin, FormView):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, _("The written consent is recorded; the third party can read this record."))
+        messages.success(
+            self.request, _("The written consent is recorded; the third party can read this record.")
+        )
         return redirect(self.record)
 
 

@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test migrate seed lint format messages worker beat ci
+
+include make/tokens.mk
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the portal with its test tools
+
+migrate: install ## Apply migrations (SQLite unless DATABASE_URL is set)
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Create the demo accounts and demo data
+	$(PY) manage.py seed_demo
+
+run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole suite
+	$(PY) -m pytest
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Re-extract interface strings into locale/*/LC_MESSAGES/django.po and compile them
+	$(PY) manage.py makemessages --no-obsolete --no-location -l ja -l ru -l tg --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compile_catalogs
+
+worker: install ## A Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A portal worker --loglevel INFO
+
+beat: install ## Celery beat, the periodic outbox sweep and consent expiry (needs REDIS_URL)
+	$(VENV)/bin/celery -A portal beat --loglevel INFO
+
+ci: ## What CI runs: bash .ci/run
+	bash .ci/run
