@@ -76,10 +76,10 @@ def update_record(record: SharedRecord, actor: User, **fields) -> SharedRecord:
     _require_writer(actor)
     with transaction.atomic():
         record = _lock(record)
+        if record.status != RecordStatus.DRAFT and record.origin_id == actor.organization_id:
+            raise TransitionError(_("Only a draft can be changed; a shared record is kept as it was sent."))
         if not type(record).objects.filter(pk=record.pk).restrict(actor, "change").exists():
             raise PermissionDenied(_("You cannot change this record."))
-        if record.status != RecordStatus.DRAFT:
-            raise TransitionError(_("Only a draft can be changed; a shared record is kept as it was sent."))
         before = _snapshot(record)
         for name, value in fields.items():
             setattr(record, name, value)

@@ -26,12 +26,23 @@ def _celery_eager(request):
     app.conf.task_always_eager = previous
 
 
+def ensure_reference_data() -> None:
+    """Re-seed what the data migrations seeded: a transactional test (live server, real
+    worker) ends by truncating every table, data-migration rows included."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("portal.migrations.0002_seed_memorandum_sides_organizations").seed(apps, None)
+
+
 @pytest.fixture
 def cast(db):
     """The demo users: jp-contact, jp-officer, jp-analyst, tj-contact, tj-officer,
     tj-analyst, embassy-viewer, maff-viewer, admin — keyed with underscores."""
     from portal.demo import create_demo_users
 
+    ensure_reference_data()
     return {name.replace("-", "_"): user for name, user in create_demo_users().items()}
 
 
