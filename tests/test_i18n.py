@@ -36,10 +36,7 @@ def test_every_string_is_translated_and_none_is_fuzzy(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_placeholders_survive_translation(language):
     for entry in catalog(language):
-        if entry.msgid_plural:
-            translations = entry.msgstr_plural.values()
-        else:
-            translations = [entry.msgstr]
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for msgstr in translations:
             assert set(PLACEHOLDER.findall(msgstr)) == set(PLACEHOLDER.findall(entry.msgid)), entry.msgid
 

@@ -15,11 +15,14 @@ def _letter(cast):
 
 def test_rolled_back_transaction_enqueues_nothing(cast, django_capture_on_commit_callbacks):
     letter = _letter(cast)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.send_correspondence(letter, cast["tj_contact"])
-            assert OutboxEntry.objects.filter(topic="notify").count() == 1
-            raise RuntimeError("the change fails after the outbox write")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.send_correspondence(letter, cast["tj_contact"])
+        assert OutboxEntry.objects.filter(topic="notify").count() == 1
+        raise RuntimeError("the change fails after the outbox write")
     assert callbacks == []
     assert not OutboxEntry.objects.filter(topic="notify").exists()
     assert not Notification.objects.exists()
