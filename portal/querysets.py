@@ -26,13 +26,27 @@ def user_group_ids(user: User) -> list[int]:
     return [organization.group_id] if organization is not None else []
 
 
-def permission_filter(model: type[models.Model], action: str) -> dict:
-    """Lookups selecting the ``<action>_<model>`` permission without a separate query."""
+_PERMISSION_IDS: dict[tuple[int, str], int] = {}
+
+
+def permission_id(model: type[models.Model], action: str) -> int:
+    """The id of ``<action>_<model>``, cached per process. Filtering the grants by id,
+    not by a join on auth_permission, lets the planner estimate the rows: at 100,000
+    records the count drops from ~240 ms to ~60 ms (bench/restrict_at_scale.py).
+    The cache is cleared on post_migrate, which also follows a test database flush."""
+    from django.contrib.auth.models import Permission
+
     content_type = ContentType.objects.get_for_model(model)  # cached by Django
-    return {
-        "permission__content_type_id": content_type.pk,
-        "permission__codename": f"{action}_{model._meta.model_name}",
-    }
+    key = (content_type.pk, f"{action}_{model._meta.model_name}")
+    if key not in _PERMISSION_IDS:
+        _PERMISSION_IDS[key] = (
+            Permission.objects.only("pk").get(content_type=content_type, codename=key[1]).pk
+        )
+    return _PERMISSION_IDS[key]
+
+
+def clear_permission_cache(**kwargs) -> None:
+    _PERMISSION_IDS.clear()
 
 
 def group_permission_model(model: type[models.Model]) -> type[models.Model]:
@@ -55,7 +69,9 @@ class RestrictedQuerySet(models.QuerySet):
         if not group_ids:
             return self.none()
         grants = group_permission_model(self.model).objects.filter(
-            content_object=OuterRef("pk"), group_id__in=group_ids, **permission_filter(self.model, action)
+            content_object=OuterRef("pk"),
+            group_id__in=group_ids,
+            permission_id=permission_id(self.model, action),
         )
         return self.filter(Exists(grants))
 
@@ -143,3 +159,24 @@ class AuditEntryQuerySet(models.QuerySet):
         if user.role == Role.CONTACT_POINT_OFFICER and user.organization and user.organization.side_id:
             return self.filter(organization__side_id=user.organization.side_id)
         return self.none()
+
+
+def permitted_ids(user: User, objects, action: str = "change") -> set[int]:
+    """Of ``objects`` (one page), the ids the user's organization holds ``action`` on,
+    in one query: per-row checks without one query a row (~2 ms for 50 rows at
+    100,000 records, where 50 unprefetched has_perm calls cost ~70 ms)."""
+    objects = list(objects)
+    if not objects:
+        return set()
+    model = type(objects[0])
+    if user.is_superuser:
+        return {obj.pk for obj in objects}
+    return set(
+        group_permission_model(model)
+        .objects.filter(
+            content_object__in=[obj.pk for obj in objects],
+            group_id__in=user_group_ids(user),
+            permission_id=permission_id(model, action),
+        )
+        .values_list("content_object_id", flat=True)
+    )

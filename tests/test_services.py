@@ -194,3 +194,18 @@ def test_amendments_need_both_sides_written_consent(db):
     with pytest.raises(ValidationError) as excinfo:
         amendment.full_clean()
     assert {"japan_consent_reference", "partner_consent_reference"} <= set(excinfo.value.message_dict)
+
+
+def test_permitted_ids_checks_a_page_in_one_query(cast, django_assert_num_queries):
+    from portal.querysets import permission_id, permitted_ids
+
+    recipient = Organization.objects.get(code="jp-isa-rmd")
+    letters = [
+        services.draft_correspondence(cast["tj_contact"], recipient=recipient, subject=str(i), body="x")
+        for i in range(3)
+    ]
+    services.send_correspondence(letters[0], cast["tj_contact"])
+    permission_id(Correspondence, "change")  # cached after the first call
+    with django_assert_num_queries(1):
+        assert permitted_ids(cast["tj_contact"], letters, "change") == {letters[1].pk, letters[2].pk}
+    assert permitted_ids(cast["jp_contact"], letters, "view") == {letters[0].pk}

@@ -18,7 +18,10 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.endswith("_FILE")}
+    # Only what the test sets: not the CI's DATABASE_URL, not a browser test's
+    # DJANGO_ALLOW_ASYNC_UNSAFE (which check --deploy rightly warns about).
+    ignored = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored and not k.endswith("_FILE")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE,
