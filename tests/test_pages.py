@@ -137,3 +137,20 @@ def test_list_page_query_count_does_not_grow_with_rows(client_for, cast, django_
     client.get("/correspondence/")  # warm the content-type cache
     with django_assert_max_num_queries(8):
         assert client.get("/correspondence/").status_code == 200
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_403_and_500_pages_are_localized_and_plain(rf, db, language):
+    from portal.views import errors
+
+    request = rf.get("/")
+    with translation.override(language):
+        forbidden = errors.permission_denied(request, Exception("internal detail"))
+        crashed = errors.server_error(request)
+    assert forbidden.status_code == 403 and crashed.status_code == 500
+    assert _t(language, "Not allowed") in forbidden.content.decode()
+    assert _t(language, "Server error") in crashed.content.decode()
+    assert f'lang="{language}"' in crashed.content.decode()
+    for response in (forbidden, crashed):
+        assert "internal detail" not in response.content.decode()
+        assert "Traceback" not in response.content.decode()
