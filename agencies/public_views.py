@@ -1,0 +1,213 @@
+"""The public pages of the certified sending agency lists (no account needed).
+
+They read published versions (``agencies.publication.published_lists``), never the
+register: the unfiltered list is served as rendered at publication time, with an ETag
+and Last-Modified; searching and filtering work on the version's snapshot in memory.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_GET
+
+from .models import Publication
+from .publication import page_context, published_lists
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+FILTERS = ("q", "sector", "region", "status")
+FILE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def visitor_language(request) -> str:
+    """``?lang=`` when given (the public pages' switcher), else what LocaleMiddleware chose."""
+    requested = request.GET.get("lang", "")
+    if requested in LANGUAGE_CODES:
+        translation.activate(requested)
+        return requested
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _remember_language(request, response, language: str):
+    if request.GET.get("lang") in LANGUAGE_CODES:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _current_or_404(side_code: str) -> Publication:
+    publication = published_lists.current(side_code)
+    if publication is None:
+        raise Http404
+    return publication
+
+
+def _conditional(request, etag: str, last_modified) -> HttpResponse | None:
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    return None
+
+
+def _stamp(response, etag: str, last_modified):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def matches(row: dict, query: dict) -> bool:
+    text = query.get("q", "").strip().casefold()
+    if text:
+        haystack = " ".join(
+            row.get(field) or ""
+            for field in (
+                "name_tg",
+                "name_ru",
+                "name_en",
+                "name_ja",
+                "certification_number",
+                "registration_number",
+            )
+        ).casefold()
+        if text not in haystack:
+            return False
+    if query.get("sector") and query["sector"] not in row["sectors"]:
+        return False
+    if query.get("region") and query["region"] != row["region"]:
+        return False
+    return not (query.get("status") and query["status"] != row["status"])
+
+
+@require_GET
+def agency_list(request, side_code: str):
+    language = visitor_language(request)
+    publication = _current_or_404(side_code)
+    query = {key: request.GET[key] for key in FILTERS if request.GET.get(key)}
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    if not query and page == 1:
+        etag = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-{language}")
+        not_modified = _conditional(request, etag, publication.published_at)
+        if not_modified:
+            return not_modified
+        response = HttpResponse(publication.rendered[language])
+        return _remember_language(request, _stamp(response, etag, publication.published_at), language)
+    rows = [row for row in publication.snapshot["agencies"] if matches(row, query)]
+    context = page_context(publication, rows, language=language, query=query, page=page)
+    return _remember_language(request, render(request, "agencies/public/list.html", context), language)
+
+
+def _file_response(request, publication: Publication, kind: str):
+    if kind not in FILE_TYPES:
+        raise Http404
+    field = getattr(publication, f"{kind}_file")
+    digest = getattr(publication, f"{kind}_sha256")
+    if not field or not digest:
+        response = HttpResponse(
+            translation.gettext("The PDF of this version is being prepared; please try again in a minute."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "30"
+        return response
+    etag = quote_etag(digest)
+    not_modified = _conditional(request, etag, publication.published_at)
+    if not_modified:
+        return not_modified
+    filename = f"{publication.side.code}-sending-agencies-v{publication.version}.{kind}"
+    response = FileResponse(field.open("rb"), content_type=FILE_TYPES[kind], filename=filename)
+    response["X-Content-SHA256"] = digest
+    return _stamp(response, etag, publication.published_at)
+
+
+@require_GET
+def agency_file(request, side_code: str, version: int, kind: str):
+    publication = published_lists.version(side_code, version)
+    if publication is None:
+        raise Http404
+    return _file_response(request, publication, kind)
+
+
+@require_GET
+def current_file(request, side_code: str, kind: str):
+    return _file_response(request, _current_or_404(side_code), kind)
+
+
+@require_GET
+def agency_feed(request, side_code: str):
+    publication = _current_or_404(side_code)
+    etag = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-atom")
+    not_modified = _conditional(request, etag, publication.published_at)
+    if not_modified:
+        return not_modified
+    response = HttpResponse(publication.rendered["atom"], content_type="application/atom+xml; charset=utf-8")
+    return _stamp(response, etag, publication.published_at)
+
+
+@require_GET
+def agency_versions(request, side_code: str):
+    language = visitor_language(request)
+    publication = _current_or_404(side_code)
+    versions = (
+        Publication.objects.filter(side__code=side_code)
+        .order_by("-version")
+        .only("version", "published_at", "diff")
+    )
+    context = {
+        "side": publication.side,
+        "versions": versions,
+        "language": language,
+        "LANGUAGES": settings.LANGUAGES,
+    }
+    return _remember_language(request, render(request, "agencies/public/versions.html", context), language)
+
+
+@require_GET
+def agency_version(request, side_code: str, version: int):
+    language = visitor_language(request)
+    publication = published_lists.version(side_code, version)
+    if publication is None:
+        raise Http404
+    context = {
+        "side": publication.side,
+        "publication": publication,
+        "language": language,
+        "LANGUAGES": settings.LANGUAGES,
+    }
+    return _remember_language(request, render(request, "agencies/public/version.html", context), language)
+
+
+@require_GET
+def agency_detail(request, side_code: str, key: str):
+    language = visitor_language(request)
+    publication = _current_or_404(side_code)
+    row = next((row for row in publication.snapshot["agencies"] if row["key"] == key), None)
+    if row is None:
+        raise Http404
+    sectors = publication.snapshot.get("sectors", {})
+    context = {
+        "side": publication.side,
+        "publication": publication,
+        "row": row,
+        "language": language,
+        "LANGUAGES": settings.LANGUAGES,
+        "sector_names": {code: names.get(language) or names.get("en") for code, names in sectors.items()},
+    }
+    return _remember_language(request, render(request, "agencies/public/agency.html", context), language)

@@ -1,0 +1,438 @@
+"""Publication of the certified-agency list (7(2) by the partner, 6(1)/(2) by Japan).
+
+Each change that the public list shows (a certification, a revocation, an expiry, a
+change to a published field) puts ``agencies.publish`` in the outbox. Its handler takes
+a snapshot of the register, and for each side of the memorandum whose latest version
+differs, writes a new immutable version: the snapshot, the diff with the previous
+version, the pre-rendered public page in four languages, the Atom feed, and the HTML,
+CSV and JSON files with their SHA-256. The PDF of a long list takes seconds, so it is
+rendered by a second outbox entry after the version is out. Public pages read these
+versions, never the live tables (DESIGN.md principle 6).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import threading
+import time
+from collections import OrderedDict
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal import audit, outbox
+from portal.models import Memorandum, Side
+
+from .choices import AgencyStatus
+from .models import AgencyEvent, Publication, Sector, SendingAgency
+
+PAGE_SIZE = 100
+FEED_ENTRIES = 50
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+PUBLIC_EVENT_STATUSES = (AgencyStatus.CERTIFIED, AgencyStatus.REVOKED, AgencyStatus.EXPIRED)
+
+
+# --- Content --------------------------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_snapshot(memorandum: Memorandum) -> dict:
+    """What the public may know of the register: every agency ever certified, with its
+    public fields and dated status history. Deterministic for equal content."""
+    events = Prefetch(
+        "events",
+        queryset=AgencyEvent.objects.filter(to_status__in=PUBLIC_EVENT_STATUSES).order_by("at", "id"),
+        to_attr="public_events",
+    )
+    agencies = (
+        SendingAgency.objects.filter(memorandum=memorandum)
+        .published()
+        .prefetch_related("sectors", events)
+        .order_by("certification_number")
+    )
+    rows = []
+    for agency in agencies:
+        history = [
+            {
+                "on": event.effective_on.isoformat(),
+                "status": event.to_status,
+                "reason": event.public_reason,
+                "number": event.certification_number,
+            }
+            for event in agency.public_events
+        ]
+        last = history[-1] if history else {}
+        rows.append(
+            {
+                "key": agency.certification_number,
+                "certification_number": agency.certification_number,
+                "section": "certified" if agency.status == AgencyStatus.CERTIFIED else "withdrawn",
+                "status": agency.status
+                if agency.status in PUBLIC_EVENT_STATUSES
+                else last.get("status", agency.status),
+                "status_on": last.get("on"),
+                "reason": last.get("reason", ""),
+                "certified_on": _iso(agency.certified_on),
+                "valid_until": _iso(agency.valid_until),
+                "name_tg": agency.name_tg,
+                "name_ru": agency.name_ru,
+                "name_en": agency.name_en,
+                "name_ja": agency.name_ja,
+                "registration_number": agency.registration_number,
+                "region": agency.region,
+                "city": agency.city,
+                "address": agency.address,
+                "phone": agency.phone,
+                "email": agency.email,
+                "website": agency.website,
+                "representative": agency.representative,
+                "sectors": sorted(sector.code for sector in agency.sectors.all()),
+                "history": history,
+            }
+        )
+    sectors = {
+        sector.code: {"ja": sector.name_ja, "en": sector.name_en, "ru": sector.name_ru, "tg": sector.name_tg}
+        for sector in Sector.objects.all()
+    }
+    return {"memorandum": memorandum.partner_country, "sectors": sectors, "agencies": rows}
+
+
+def canonical(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+DIFF_FIELDS = (
+    "name_tg",
+    "name_ru",
+    "name_en",
+    "name_ja",
+    "registration_number",
+    "region",
+    "city",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "representative",
+    "sectors",
+    "valid_until",
+)
+
+
+def compute_diff(previous: dict | None, current: dict) -> dict:
+    """Added, revoked, expired, reinstated and changed agencies between two snapshots."""
+    before = {row["key"]: row for row in (previous or {}).get("agencies", [])}
+    diff = {"added": [], "revoked": [], "expired": [], "reinstated": [], "changed": []}
+    for row in current["agencies"]:
+        old = before.get(row["key"])
+        summary = {"key": row["key"], "name": row["name_tg"], "on": row["status_on"], "reason": row["reason"]}
+        if old is None:
+            diff["added" if row["section"] == "certified" else row["status"]].append(summary)
+            continue
+        if old["status"] != row["status"]:
+            if row["status"] == AgencyStatus.REVOKED:
+                diff["revoked"].append(summary)
+            elif row["status"] == AgencyStatus.EXPIRED:
+                diff["expired"].append(summary)
+            elif row["status"] == AgencyStatus.CERTIFIED:
+                diff["reinstated"].append(summary)
+        fields = {
+            name: [old.get(name), row.get(name)] for name in DIFF_FIELDS if old.get(name) != row.get(name)
+        }
+        if fields:
+            diff["changed"].append({"key": row["key"], "name": row["name_tg"], "fields": fields})
+    return {key: value for key, value in diff.items() if value}
+
+
+# --- Renderings -----------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell that starts with
+    = + - @ (or a tab/return) is prefixed with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+CSV_COLUMNS = [
+    "section",
+    "certification_number",
+    "status",
+    "status_on",
+    "reason",
+    "certified_on",
+    "valid_until",
+    "name_tg",
+    "name_ru",
+    "name_en",
+    "name_ja",
+    "registration_number",
+    "region",
+    "city",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "representative",
+    "sectors",
+]
+
+
+def render_csv(snapshot: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in snapshot["agencies"]:
+        values = dict(row, sectors=" ".join(row["sectors"]))
+        writer.writerow([csv_cell(values.get(column)) for column in CSV_COLUMNS])
+    # A BOM so that spreadsheet programs read Cyrillic and Japanese as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def render_json(meta: dict, snapshot: dict) -> bytes:
+    return json.dumps({**meta, "content": snapshot}, ensure_ascii=False, indent=1).encode()
+
+
+def document_language(side: Side) -> str:
+    return settings.PUBLICATION_LANGUAGES.get(side.country, "en")
+
+
+def sections(agencies: list[dict]) -> tuple[list[dict], list[dict]]:
+    certified = [row for row in agencies if row["section"] == "certified"]
+    withdrawn = [row for row in agencies if row["section"] != "certified"]
+    return certified, withdrawn
+
+
+def page_context(
+    publication, rows: list[dict], *, language: str, query: dict | None = None, page: int = 1
+) -> dict:
+    """Context of the public list page for a set of snapshot rows (already filtered)."""
+    certified, withdrawn = sections(rows)
+    start = (page - 1) * PAGE_SIZE
+    sectors = publication.snapshot.get("sectors", {})
+    return {
+        "publication": publication,
+        "side": publication.side,
+        "sector_names": {code: names.get(language) or names.get("en") for code, names in sectors.items()},
+        "regions": sorted({row["region"] for row in publication.snapshot["agencies"]}),
+        "certified": certified[start : start + PAGE_SIZE],
+        "withdrawn": withdrawn[start : start + PAGE_SIZE],
+        "certified_total": len(certified),
+        "withdrawn_total": len(withdrawn),
+        "page": page,
+        "has_next": len(certified) > start + PAGE_SIZE or len(withdrawn) > start + PAGE_SIZE,
+        "query": query or {},
+        "language": language,
+        "LANGUAGES": settings.LANGUAGES,
+        "statuses": [(code, AgencyStatus(code).label) for code in PUBLIC_EVENT_STATUSES],
+    }
+
+
+def render_public_page(publication, language: str) -> str:
+    with translation.override(language):
+        context = page_context(publication, publication.snapshot["agencies"], language=language)
+        return render_to_string("agencies/public/list.html", context)
+
+
+def render_document(publication, template: str) -> str:
+    language = document_language(publication.side)
+    with translation.override(language):
+        certified, withdrawn = sections(publication.snapshot["agencies"])
+        sectors = publication.snapshot.get("sectors", {})
+        return render_to_string(
+            template,
+            {
+                "publication": publication,
+                "side": publication.side,
+                "certified": certified,
+                "withdrawn": withdrawn,
+                "sector_names": {
+                    code: names.get(language) or names.get("en") for code, names in sectors.items()
+                },
+                "language": language,
+            },
+        )
+
+
+def render_feed(side: Side, latest: Publication) -> str:
+    versions = list(
+        Publication.objects.filter(side=side)
+        .order_by("-version")
+        .only("version", "published_at", "diff", "side")[:FEED_ENTRIES]
+    )
+    if latest not in versions:
+        versions.insert(0, latest)
+    with translation.override(document_language(side)):
+        return render_to_string(
+            "agencies/public/feed.atom",
+            {"side": side, "versions": versions, "base_url": settings.PORTAL_BASE_URL},
+        )
+
+
+def render_pdf(publication: Publication) -> bytes:
+    from weasyprint import HTML
+
+    html = render_document(publication, "agencies/pdf/list.html")
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# --- Publishing -----------------------------------------------------------------------
+
+
+def publish_lists(memorandum: Memorandum) -> list[Publication]:
+    """Publish a new version for each side whose latest differs from the register.
+    Publishing the same content twice creates nothing."""
+    snapshot = build_snapshot(memorandum)
+    content_hash = sha256(canonical(snapshot))
+    created = []
+    for side_id in memorandum.sides.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            # The side row serialises publishers: version numbers have no gaps or forks.
+            side = Side.objects.select_for_update().get(pk=side_id)
+            latest = Publication.objects.filter(side=side).order_by("-version").first()
+            if latest is not None and latest.content_hash == content_hash:
+                continue
+            publication = _write_version(side, latest, snapshot, content_hash)
+            audit.log(
+                "publication.published",
+                obj=publication,
+                username="system",
+                after={"version": publication.version, "sha256": content_hash},
+            )
+            outbox.enqueue("agencies.render_pdf", {"publication": publication.pk})
+            created.append(publication)
+    return created
+
+
+def _write_version(side: Side, latest: Publication | None, snapshot: dict, content_hash: str) -> Publication:
+    """Render everything first; only then create the row. A failed render raises before
+    anything is visible (the task is retried); the files of a rolled-back version are
+    never referenced."""
+    publication = Publication(
+        side=side,
+        version=(latest.version + 1) if latest else 1,
+        published_at=timezone.now(),
+        content_hash=content_hash,
+        snapshot=snapshot,
+        diff=compute_diff(latest.snapshot if latest else None, snapshot),
+    )
+    meta = {
+        "publisher": side.code,
+        "version": publication.version,
+        "published_at": publication.published_at.isoformat(),
+        "content_sha256": content_hash,
+    }
+    files = {
+        "csv": render_csv(snapshot),
+        "json": render_json(meta, snapshot),
+        "html": render_document(publication, "agencies/public/document.html").encode(),
+    }
+    rendered = {language: render_public_page(publication, language) for language in LANGUAGES}
+    rendered["atom"] = render_feed(side, publication)
+    publication.rendered = rendered
+    stem = f"{side.code}-agencies-v{publication.version:05d}"
+    for kind, content in files.items():
+        getattr(publication, f"{kind}_file").save(f"{stem}.{kind}", ContentFile(content), save=False)
+        setattr(publication, f"{kind}_sha256", sha256(content))
+    publication.save()
+    return publication
+
+
+@outbox.handler("agencies.publish")
+def _publish_handler(entry) -> None:
+    memorandum = Memorandum.objects.get(pk=entry.payload["memorandum"])
+    publish_lists(memorandum)
+
+
+@outbox.handler("agencies.render_pdf")
+def _render_pdf_handler(entry) -> None:
+    publication = Publication.objects.select_related("side").get(pk=entry.payload["publication"])
+    if publication.pdf_file:
+        return  # idempotent: rendered already
+    content = render_pdf(publication)
+    stem = f"{publication.side.code}-agencies-v{publication.version:05d}"
+    publication.pdf_file.save(f"{stem}.pdf", ContentFile(content), save=False)
+    publication.pdf_sha256 = sha256(content)
+    Publication.objects.filter(pk=publication.pk, pdf_sha256="").update(
+        pdf_file=publication.pdf_file.name, pdf_sha256=publication.pdf_sha256
+    )
+
+
+# --- Reading the published versions (public pages) ------------------------------------
+
+
+class PublishedLists:
+    """A per-process cache of published versions. A version never changes once written
+    (only its PDF is attached later), so it is kept by id; which version is current is
+    re-read at most every ``ttl`` seconds. The public pages thus serve what was
+    rendered at publication time without touching the register."""
+
+    def __init__(self, ttl: float = 0.5, size: int = 16):
+        self.ttl = ttl
+        self.size = size
+        self._current: dict[str, tuple[float, int | None]] = {}
+        self._versions: OrderedDict[int, tuple[Publication, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def current(self, side_code: str) -> Publication | None:
+        now = time.monotonic()
+        checked = self._current.get(side_code)
+        if checked is None or now - checked[0] > self.ttl:
+            publication_id = (
+                Publication.objects.filter(side__code=side_code)
+                .order_by("-version")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            checked = (now, publication_id)
+            self._current[side_code] = checked
+        return self.get(checked[1]) if checked[1] else None
+
+    def version(self, side_code: str, number: int) -> Publication | None:
+        publication_id = (
+            Publication.objects.filter(side__code=side_code, version=number)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return self.get(publication_id) if publication_id else None
+
+    def get(self, publication_id: int) -> Publication:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._versions.get(publication_id)
+            if cached is not None:
+                self._versions.move_to_end(publication_id)
+        # Reload a version only while its PDF is still being rendered, and then at most
+        # once per ttl: the rest of a version never changes.
+        if cached is None or (not cached[0].pdf_sha256 and now - cached[1] > self.ttl):
+            cached = (Publication.objects.select_related("side").get(pk=publication_id), now)
+            with self._lock:
+                self._versions[publication_id] = cached
+                while len(self._versions) > self.size:
+                    self._versions.popitem(last=False)
+        return cached[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._current.clear()
+            self._versions.clear()
+
+
+published_lists = PublishedLists()

@@ -1,0 +1,108 @@
+"""Reads of the agencies app that are worth a name, and their restrict() rules.
+
+The register of sending agencies is the partner ministry's own (7(1)): its officers see
+every agency of their memorandum; Japan's side sees an agency once it has been
+certified, i.e. once its information was provided to Japan (7(2)); third parties read
+only what is published. A rule on the rows' own columns, not one grant row per agency:
+~1 ms a page at 100,000 rows (shared/notes/guardian-at-scale.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from portal.choices import WRITER_ROLES
+
+from .choices import AgencyStatus
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+def _side(user: User):
+    organization = getattr(user, "organization", None)
+    return organization.side if organization is not None and organization.side_id else None
+
+
+def is_partner_officer(user: User, memorandum) -> bool:
+    """Whether the user works for the partner country's side of ``memorandum``."""
+    side = _side(user)
+    return (
+        side is not None
+        and side.memorandum_id == memorandum.pk
+        and side.country == memorandum.partner_country
+    )
+
+
+def agency_rule(user: User, action: str, prefix: str = "") -> Q | None:
+    """The Q selecting the agencies (through ``prefix``) a user may see or change;
+    None means everything (superuser)."""
+    if user.is_superuser:
+        return None
+    side = _side(user)
+    if side is None or not user.is_active:
+        return Q(pk__in=[])
+    own_register = Q(
+        **{f"{prefix}memorandum_id": side.memorandum_id, f"{prefix}memorandum__partner_country": side.country}
+    )
+    if action == "view":
+        provided_to_japan = Q(
+            **{f"{prefix}memorandum_id": side.memorandum_id, f"{prefix}certification_number__isnull": False}
+        )
+        return own_register | provided_to_japan
+    if user.role in WRITER_ROLES:
+        return own_register
+    return Q(pk__in=[])
+
+
+class SendingAgencyQuerySet(models.QuerySet):
+    def restrict(self, user: User, action: str = "view") -> SendingAgencyQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        rule = agency_rule(user, action)
+        return self if rule is None else self.filter(rule)
+
+    def certified(self) -> SendingAgencyQuerySet:
+        return self.filter(status=AgencyStatus.CERTIFIED)
+
+    def published(self) -> SendingAgencyQuerySet:
+        """Agencies the public list shows: certified, and revoked or expired ones."""
+        from .choices import PUBLISHED_STATUSES
+
+        return self.filter(status__in=PUBLISHED_STATUSES, certification_number__isnull=False)
+
+    def due_to_expire(self, on) -> SendingAgencyQuerySet:
+        return self.filter(status=AgencyStatus.CERTIFIED, valid_until__lt=on)
+
+    def search(self, text: str) -> SendingAgencyQuerySet:
+        """Any script: Cyrillic, Latin, Japanese names, numbers."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name_tg__icontains=text)
+            | Q(name_ru__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(name_ja__icontains=text)
+            | Q(certification_number__icontains=text)
+            | Q(registration_number__icontains=text)
+        )
+
+
+class AgencyChildQuerySet(models.QuerySet):
+    """Screenings, guidance: internal to the partner ministry's register."""
+
+    def restrict(self, user: User, action: str = "view") -> AgencyChildQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        side = _side(user)
+        if side is None or (action != "view" and user.role not in WRITER_ROLES):
+            return self.none()
+        return self.filter(
+            agency__memorandum_id=side.memorandum_id, agency__memorandum__partner_country=side.country
+        )

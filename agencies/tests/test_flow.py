@@ -1,0 +1,225 @@
+"""Screening, certification, revocation and their publication, in-process."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from agencies import publication, services
+from agencies.choices import AgencyStatus, RevocationReason
+from agencies.models import AgencyEvent, Publication, SendingAgency
+from agencies.testing import certified, register, screen
+from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
+from portal.models import AuditEntry, Notification
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    publication.published_lists.clear()
+    yield
+    publication.published_lists.clear()
+
+
+@pytest.fixture
+def officer(cast):
+    return cast["tj_officer"]
+
+
+def test_certification_publishes_both_lists_and_notifies_japan(
+    officer, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer, number="TJ-SSW-0001")
+    assert agency.status == AgencyStatus.CERTIFIED
+    versions = Publication.objects.order_by("side__code")
+    assert [(p.side.code, p.version) for p in versions] == [("japan", 1), ("tajikistan", 1)]
+    for version in versions:
+        assert [row["key"] for row in version.snapshot["agencies"]] == ["TJ-SSW-0001"]
+        assert version.diff == {
+            "added": [
+                {"key": "TJ-SSW-0001", "name": agency.name_tg, "on": str(agency.certified_on), "reason": ""}
+            ]
+        }
+        assert version.pdf_sha256  # rendered by the second outbox entry
+    note = Notification.objects.get(kind="agency.certified")
+    assert note.organization.code == "jp-isa-rmd"
+    assert AuditEntry.objects.filter(action="agency.transition", object_id=str(agency.pk)).count() == 2
+
+
+def test_publishing_the_same_content_twice_makes_no_new_version(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer)
+    assert publication.publish_lists(agency.memorandum) == []
+    assert Publication.objects.count() == 2
+
+
+def test_revocation_moves_the_agency_to_the_revoked_section(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer, number="TJ-SSW-0002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(
+            agency,
+            officer,
+            reason="Held workers' passports",
+            public_reason=RevocationReason.IMPROPER_CONDUCT,
+            effective_on=dt.date(2026, 12, 1),
+        )
+    latest = Publication.objects.filter(side__code="japan").latest()
+    assert latest.version == 2
+    row = latest.snapshot["agencies"][0]
+    assert (row["section"], row["status"], row["status_on"], row["reason"]) == (
+        "withdrawn",
+        "revoked",
+        "2026-12-01",
+        "improper_conduct",
+    )
+    assert latest.diff["revoked"][0]["key"] == "TJ-SSW-0002"
+    assert "Held workers" not in str(latest.snapshot)  # the internal reason stays internal
+    assert [h["status"] for h in row["history"]] == ["certified", "revoked"]
+
+
+def test_certification_is_refused_while_a_mandatory_criterion_fails(officer):
+    agency = register(officer)
+    screen(agency, officer, failing={5})
+    with pytest.raises(TransitionError, match="mandatory criterion"):
+        services.certify(
+            agency,
+            officer,
+            certification_number="X-1",
+            certified_on=dt.date(2026, 1, 1),
+            valid_until=dt.date(2027, 1, 1),
+        )
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.UNDER_SCREENING and agency.certification_number is None
+
+
+def test_an_advisory_criterion_does_not_block(officer):
+    agency = register(officer)
+    screen(agency, officer, failing={3, 9})  # advisory criteria
+    services.certify(
+        agency,
+        officer,
+        certification_number="X-2",
+        certified_on=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 1, 1),
+    )
+
+
+def test_duplicate_certification_number_is_refused(officer):
+    certified(officer, number="DUP-1")
+    agency = register(officer)
+    screen(agency, officer)
+    with pytest.raises(InvalidInput, match="already in use"):
+        services.certify(
+            agency,
+            officer,
+            certification_number="DUP-1",
+            certified_on=dt.date(2026, 1, 1),
+            valid_until=dt.date(2027, 1, 1),
+        )
+
+
+def test_impossible_transitions_are_refused(officer):
+    agency = register(officer)
+    with pytest.raises(TransitionError):
+        services.revoke(agency, officer, reason="x", public_reason=RevocationReason.OTHER)
+    services.reject(agency, officer, reason="Incomplete file")
+    with pytest.raises(TransitionError):
+        services.revoke(agency, officer, reason="x", public_reason=RevocationReason.OTHER)
+    services.reapply(agency, officer)
+    assert SendingAgency.objects.get(pk=agency.pk).status == AgencyStatus.APPLICATION_RECEIVED
+
+
+def test_only_the_register_s_officers_change_it(cast):
+    with pytest.raises(PermissionDenied):
+        register(cast["jp_contact"])
+    with pytest.raises(PermissionDenied):
+        register(cast["tj_analyst"])
+    agency = certified(cast["tj_officer"])
+    with pytest.raises(PermissionDenied):
+        services.revoke(agency, cast["jp_officer"], reason="x", public_reason=RevocationReason.OTHER)
+
+
+def test_expiry_is_not_revocation(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer, number="EXP-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_certifications(agency.valid_until) == 0
+        assert services.expire_certifications(agency.valid_until + dt.timedelta(days=1)) == 1
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.EXPIRED
+    latest = Publication.objects.filter(side__code="tajikistan").latest()
+    assert latest.diff["expired"][0]["key"] == "EXP-1"
+    assert latest.snapshot["agencies"][0]["status"] == "expired"
+
+
+def test_changing_a_published_field_publishes(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer, number="CH-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_agency(agency, officer, phone="+992 92 000 00 00")
+    latest = Publication.objects.filter(side__code="japan").latest()
+    assert latest.version == 2
+    assert latest.diff["changed"] == [
+        {"key": "CH-1", "name": agency.name_tg, "fields": {"phone": ["", "+992 92 000 00 00"]}}
+    ]
+
+
+def test_japan_acknowledges_receipt(officer, cast):
+    agency = certified(officer)
+    event = AgencyEvent.objects.get(agency=agency, to_status=AgencyStatus.CERTIFIED)
+    with pytest.raises(PermissionDenied):
+        services.acknowledge(event, officer)
+    services.acknowledge(event, cast["jp_contact"])
+    with pytest.raises(TransitionError):
+        services.acknowledge(event, cast["jp_officer"])
+
+
+def test_investigation_round_trip(officer, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(officer)
+        investigation = services.report_for_investigation(
+            cast["jp_officer"],
+            agency,
+            facts="Workers report a deposit of USD 2,000.",
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+    assert Notification.objects.filter(
+        kind="investigation.reported", organization__code="tj-ms-lpsa"
+    ).exists()
+    # Confidential between the sides: not for third parties.
+    from agencies.models import Investigation
+
+    assert not Investigation.objects.restrict(cast["embassy_viewer"]).exists()
+    assert Investigation.objects.restrict(cast["tj_analyst"]).get() == investigation
+    services.assign_investigation(investigation, cast["tj_contact"], assignee=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_investigation_result(
+            investigation,
+            officer,
+            findings="Confirmed.",
+            measures="Guidance given; revoked.",
+            outcome="revoked",
+            public_reason=RevocationReason.IMPROPER_CONDUCT,
+        )
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.REVOKED
+    assert Notification.objects.filter(kind="investigation.result", organization__code="jp-isa-rmd").exists()
+
+
+def test_reminders_once_a_day(officer, cast):
+    agency = certified(officer)
+    services.report_for_investigation(
+        cast["jp_officer"], agency, facts="x", due_on=timezone.localdate() + dt.timedelta(days=2)
+    )
+    today = timezone.localdate()
+    assert services.remind_due_investigations(today) == 1
+    assert services.remind_due_investigations(today) == 0
+    assert services.remind_due_investigations(today + dt.timedelta(days=1)) == 1
+
+
+def test_csv_cells_cannot_be_formulas():
+    assert publication.csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    for text in ["+1", "-1", "@SUM(A1)", "\tx"]:
+        assert publication.csv_cell(text).startswith("'")
+    assert publication.csv_cell("ООО «Путь»") == "ООО «Путь»"

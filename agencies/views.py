@@ -1,0 +1,379 @@
+"""Officer pages for the register of sending agencies and investigations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
+from portal.views.base import (
+    RestrictedDetailView,
+    RestrictedListView,
+    ServiceActionView,
+    get_restricted_or_404,
+)
+
+from . import services
+from .choices import AGENCY_TRANSITIONS, AgencyStatus, InvestigationStatus
+from .forms import (
+    AgencyForm,
+    AssignForm,
+    CertifyForm,
+    GuidanceForm,
+    InvestigationReportForm,
+    RejectForm,
+    ResultForm,
+    RevokeForm,
+    ScreeningForm,
+)
+from .models import AgencyEvent, Investigation, Screening, SendingAgency
+from .querysets import is_partner_officer
+
+
+class AgencyListView(RestrictedListView):
+    model = SendingAgency
+    template_name = "agencies/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self):
+        queryset = super().get_queryset().prefetch_related("sectors")
+        params = self.request.GET
+        if params.get("status") in AgencyStatus.values:
+            queryset = queryset.filter(status=params["status"])
+        if params.get("sector"):
+            queryset = queryset.filter(sectors__code=params["sector"])
+        if params.get("region"):
+            queryset = queryset.filter(region=params["region"])
+        return queryset.search(params.get("q", ""))
+
+    def get_context_data(self, **kwargs):
+        from .models import Sector
+
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = AgencyStatus.choices
+        context["sectors"] = Sector.objects.all()
+        context["can_register"] = self.request.user.can_write and bool(
+            self.request.user.side_id
+            and is_partner_officer(self.request.user, self.request.user.organization.side.memorandum)
+        )
+        return context
+
+
+class AgencyDetailView(RestrictedDetailView):
+    model = SendingAgency
+    template_name = "agencies/agency_detail.html"
+    context_object_name = "agency"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agency, user = self.object, self.request.user
+        partner = is_partner_officer(user, agency.memorandum)
+        writer = partner and user.can_write
+        allowed = AGENCY_TRANSITIONS.get(agency.status, frozenset())
+        context.update(
+            partner=partner,
+            can_edit=writer,
+            can_screen=writer and AgencyStatus.UNDER_SCREENING in allowed,
+            can_certify=writer and AgencyStatus.CERTIFIED in allowed,
+            can_reject=writer and AgencyStatus.REJECTED in allowed,
+            can_revoke=writer and AgencyStatus.REVOKED in allowed,
+            can_reapply=writer and AgencyStatus.APPLICATION_RECEIVED in allowed,
+            can_guide=writer,
+            can_report=(not partner) and user.can_write and agency.status == AgencyStatus.CERTIFIED,
+            can_acknowledge=(not partner) and user.can_write,
+            events=agency.events.select_related("actor", "acknowledged_by"),
+            screening=agency.screenings.first() if partner else None,
+            guidance=agency.guidance.all() if partner else [],
+            investigations=Investigation.objects.restrict(user).filter(agency=agency),
+        )
+        return context
+
+
+def _partner_writer_or_404(request):
+    user = request.user
+    if not (user.can_write and user.side_id and is_partner_officer(user, user.organization.side.memorandum)):
+        raise Http404
+
+
+def agency_create(request):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    _partner_writer_or_404(request)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        sectors = data.pop("sectors")
+        try:
+            agency = services.register_agency(request.user, sectors=sectors, **data)
+        except (InvalidInput, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, _("The application is registered."))
+            return redirect(agency)
+    return render(
+        request, "agencies/form.html", {"form": form, "title": _("Register an application for certification")}
+    )
+
+
+class AgencyFormAction(LoginRequiredMixin, FormView):
+    """A form that runs one service on one agency (or investigation) the user may change."""
+
+    model = SendingAgency
+    action = "change"
+    template_name = "agencies/form.html"
+    title = ""
+    lead = ""
+    submit = gettext_lazy("Save")
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = get_restricted_or_404(self.model, request.user, kwargs["pk"], self.action)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.object, title=self.title, lead=self.lead, submit=self.submit, **kwargs
+        )
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except (TransitionError, InvalidInput) as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(result if hasattr(result, "get_absolute_url") else self.object)
+
+
+class AgencyEditView(AgencyFormAction):
+    title = gettext_lazy("Change the agency's details")
+    lead = gettext_lazy(
+        "A change to a published field of a certified agency publishes a new version of both lists."
+    )
+
+    def get_form(self, form_class=None):
+        return AgencyForm(**self.get_form_kwargs(), instance=self.object)
+
+    def perform(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "sectors"}
+        return services.update_agency(
+            self.object, self.request.user, sectors=form.cleaned_data["sectors"], **data
+        )
+
+
+class CertifyView(AgencyFormAction):
+    form_class = CertifyForm
+    title = gettext_lazy("Certify the agency")
+    lead = gettext_lazy("Certification is refused while a mandatory criterion of the screening is not met.")
+    submit = gettext_lazy("Certify")
+    success_message = gettext_lazy(
+        "Certified. Japan's contact point is notified and both lists will be published."
+    )
+
+    def perform(self, form):
+        return services.certify(self.object, self.request.user, **form.cleaned_data)
+
+
+class RejectView(AgencyFormAction):
+    form_class = RejectForm
+    title = gettext_lazy("Reject the application")
+    submit = gettext_lazy("Reject")
+
+    def perform(self, form):
+        return services.reject(self.object, self.request.user, **form.cleaned_data)
+
+
+class RevokeView(AgencyFormAction):
+    form_class = RevokeForm
+    title = gettext_lazy("Revoke the certification")
+    lead = gettext_lazy(
+        "Japan's contact point is notified; both published lists move the agency to the revoked section."
+    )
+    submit = gettext_lazy("Revoke")
+    success_message = gettext_lazy("Certification revoked. Japan's contact point is notified.")
+
+    def perform(self, form):
+        return services.revoke(self.object, self.request.user, **form.cleaned_data)
+
+
+class GuidanceView(AgencyFormAction):
+    form_class = GuidanceForm
+    title = gettext_lazy("Record guidance given to the agency")
+
+    def perform(self, form):
+        services.give_guidance(self.object, self.request.user, **form.cleaned_data)
+        return self.object
+
+
+class ReportView(AgencyFormAction):
+    """Japan asks for an investigation of a certified agency (7(3))."""
+
+    action = "view"
+    form_class = InvestigationReportForm
+    title = gettext_lazy("Ask Tajikistan to investigate this agency")
+    lead = gettext_lazy("Describe what suggests that the agency breaches the criteria or acts improperly.")
+    submit = gettext_lazy("Send to the other side")
+    success_message = gettext_lazy("Sent. The other side's contact point has it in its inbox.")
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        attachment = data.pop("attachment")
+        return services.report_for_investigation(
+            self.request.user, self.object, attachments=[attachment] if attachment else [], **data
+        )
+
+
+class StartScreeningView(ServiceActionView):
+    model = SendingAgency
+    action = "change"
+
+    def perform(self, obj):
+        screening = services.start_screening(obj, self.request.user)
+        return screening
+
+    def get_success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ReapplyView(ServiceActionView):
+    model = SendingAgency
+    action = "change"
+
+    def perform(self, obj):
+        return services.reapply(obj, self.request.user)
+
+
+class AcknowledgeView(ServiceActionView):
+    """Japan records receipt of a certification or revocation."""
+
+    model = SendingAgency
+
+    def post(self, request, pk, event_id):
+        agency = get_restricted_or_404(SendingAgency, request.user, pk)
+        event = agency.events.filter(pk=event_id).first()
+        if event is None:
+            raise Http404
+        try:
+            services.acknowledge(event, request.user)
+        except (TransitionError, InvalidInput) as exc:
+            messages.error(request, exc.message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Receipt acknowledged."))
+        return redirect(agency)
+
+
+def screening_view(request, pk, screening_id):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    screening = get_restricted_or_404(Screening, request.user, screening_id)
+    if screening.agency_id != pk:
+        raise Http404
+    editable = (
+        request.user.can_write
+        and screening.agency.status == AgencyStatus.UNDER_SCREENING
+        and screening.agency.screenings.first() == screening
+    )
+    form = ScreeningForm(request.POST or None, request.FILES or None, screening=screening)
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            services.record_screening(screening, request.user, form.results(), form.cleaned_data["note"])
+            for row, file in form.evidence():
+                services.add_evidence(row, request.user, file)
+        except (TransitionError, InvalidInput) as exc:
+            form.add_error(None, exc.message)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Screening saved."))
+            return redirect(screening.agency)
+    results = screening.results.select_related("criterion").prefetch_related("evidence")
+    return render(
+        request,
+        "agencies/screening.html",
+        {
+            "screening": screening,
+            "agency": screening.agency,
+            "form": form,
+            "editable": editable,
+            "results": results,
+        },
+    )
+
+
+class InvestigationListView(RestrictedListView):
+    model = Investigation
+    template_name = "agencies/investigation_list.html"
+    context_object_name = "investigations"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency", "origin", "assigned_to")
+
+
+class InvestigationDetailView(RestrictedDetailView):
+    model = Investigation
+    template_name = "agencies/investigation_detail.html"
+    context_object_name = "investigation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        investigation, user = self.object, self.request.user
+        writer = user.can_write and is_partner_officer(user, investigation.memorandum)
+        context.update(
+            can_assign=writer and investigation.stage == InvestigationStatus.REPORTED,
+            can_send_result=writer and investigation.stage == InvestigationStatus.UNDER_INVESTIGATION,
+            attachments=investigation.attachments.all(),
+            guidance=investigation.guidance.all(),
+        )
+        return context
+
+
+class AssignView(AgencyFormAction):
+    model = Investigation
+    action = "view"
+    title = gettext_lazy("Assign the investigation")
+    submit = gettext_lazy("Assign")
+
+    def get_form(self, form_class=None):
+        return AssignForm(**self.get_form_kwargs(), investigation=self.object)
+
+    def perform(self, form):
+        return services.assign_investigation(self.object, self.request.user, **form.cleaned_data)
+
+
+class ResultView(AgencyFormAction):
+    model = Investigation
+    action = "view"
+    form_class = ResultForm
+    title = gettext_lazy("Send the result of the investigation to Japan")
+    submit = gettext_lazy("Send to the other side")
+    success_message = gettext_lazy("The result is sent to Japan's contact point.")
+
+    def perform(self, form):
+        return services.send_investigation_result(self.object, self.request.user, **form.cleaned_data)
+
+
+def acknowledge_pending(user):
+    """Certifications and revocations Japan has not yet acknowledged (for the home page)."""
+    from .querysets import agency_rule
+
+    rule = agency_rule(user, "view", prefix="agency__")
+    events = AgencyEvent.objects.filter(
+        to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at=None
+    )
+    return events if rule is None else events.filter(rule)
