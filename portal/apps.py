@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import notifications, signals  # noqa: F401 - registers handlers and receivers
+        from . import audit_chain, notifications, signals  # noqa: F401 - registers handlers and receivers
         from .querysets import clear_permission_cache
 
         post_migrate.connect(clear_permission_cache, dispatch_uid="portal.clear_permission_cache")

@@ -393,6 +393,10 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The chain (portal.audit_chain): hash = sha256(prev_hash ‖ canonical JSON of the
+    # entry), so a changed, removed or reordered entry no longer verifies.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -404,6 +408,77 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The head of the audit chain (last id and hash) as received by one side's contact
+    point on one day. An entry named here must still exist with this hash: that is how
+    a truncated tail is found. Append-only in PostgreSQL, like the audit."""
+
+    recipient = models.ForeignKey(
+        Organization, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    last_id = models.BigIntegerField(_("last entry"))
+    hash = models.CharField(_("hash"), max_length=64)
+    sent_at = models.DateTimeField(_("sent at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    source = models.ForeignKey(
+        "OutboxEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+        ordering = ["-last_id", "recipient_id"]
+        constraints = [models.UniqueConstraint(fields=["source", "recipient"], name="one_head_per_delivery")]
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.hash[:12]}… → {self.recipient}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, recorded at sign-in so its owner can see and end it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once,
+    when created. It expires, can be revoked, and may be limited to reading."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(_("read-only"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, at: dt.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (at or timezone.now())
 
 
 class OutboxEntry(models.Model):

@@ -21,6 +21,14 @@ KINDS: dict[str, Any] = {
     "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
     "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
     "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
+    "audit.head": _(
+        "Audit chain head: entry %(entry)s, hash %(hash)s. Keep this message: it shows later "
+        "that the audit trail up to this entry was not rewritten."
+    ),
+    "audit.chain_broken": _(
+        "The audit trail failed verification at entry %(entry)s: an entry was changed, removed or "
+        "moved. The portal's administrators have the details (manage.py verify_audit)."
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -281,6 +282,15 @@ CELERY_BEAT_SCHEDULE = {
     "consent-expiry": {
         "task": "portal.tasks.expire_consents",
         "schedule": timedelta(minutes=5),
+    },
+    # Each day: send the audit chain head to both contact points, then verify the chain.
+    "audit-head": {
+        "task": "portal.tasks.publish_audit_head",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "audit-verify": {
+        "task": "portal.tasks.verify_audit",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

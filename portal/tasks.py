@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import outbox, services
+from . import audit_chain, outbox, services
 
 
 @shared_task(name="portal.tasks.drain_outbox")
@@ -14,3 +14,15 @@ def drain_outbox() -> int:
 @shared_task(name="portal.tasks.expire_consents")
 def expire_consents() -> int:
     return services.revoke_lapsed_consents()
+
+
+@shared_task(name="portal.tasks.publish_audit_head")
+def publish_audit_head() -> dict:
+    """Daily: the chain head to both contact points."""
+    return audit_chain.publish_head()
+
+
+@shared_task(name="portal.tasks.verify_audit")
+def verify_audit() -> bool:
+    """Daily: walk the chain; on a break both contact points are alerted."""
+    return audit_chain.verify_and_alert().ok
