@@ -9,4 +9,10 @@ router.register("correspondence", views.CorrespondenceViewSet, basename="corresp
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("consents", views.DisclosureConsentViewSet, basename="consent")
 
+# The domain apps' endpoints, on the same router and under the same defaults.
+from agencies.api.urls import ROUTES as AGENCY_ROUTES  # noqa: E402
+
+for prefix, viewset, basename in AGENCY_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+
 urlpatterns = router.urls

@@ -1,0 +1,166 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..choices import CriterionResult, InvestigationOutcome, RevocationReason
+from ..models import (
+    PUBLISHED_FIELDS,
+    AgencyEvent,
+    Investigation,
+    Publication,
+    Screening,
+    Sector,
+    SendingAgency,
+)
+
+
+class SendingAgencySerializer(serializers.ModelSerializer):
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.all())
+
+    class Meta:
+        model = SendingAgency
+        fields = [
+            "id",
+            *PUBLISHED_FIELDS,
+            "tax_number",
+            "sectors",
+            "status",
+            "certification_number",
+            "certified_on",
+            "valid_until",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "certification_number", "certified_on", "valid_until", "updated_at"]
+
+
+class AgencyEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AgencyEvent
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "at",
+            "effective_on",
+            "actor",
+            "public_reason",
+            "reason",
+            "certification_number",
+            "changes",
+            "acknowledged_at",
+        ]
+
+
+class CertifySerializer(serializers.Serializer):
+    certification_number = serializers.CharField(max_length=64)
+    certified_on = serializers.DateField()
+    valid_until = serializers.DateField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    public_reason = serializers.ChoiceField(choices=RevocationReason.choices)
+    effective_on = serializers.DateField(required=False)
+
+
+class ScreeningResultInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(help_text=_("Criterion number"))
+    result = serializers.ChoiceField(choices=CriterionResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScreeningInputSerializer(serializers.Serializer):
+    results = ScreeningResultInputSerializer(many=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Screening
+        fields = ["id", "agency", "started_at", "note", "results"]
+
+    def get_results(self, screening) -> list[dict]:
+        return [
+            {
+                "criterion": row.criterion.number,
+                "mandatory": row.criterion.mandatory,
+                "result": row.result,
+                "note": row.note,
+            }
+            for row in screening.results.select_related("criterion")
+        ]
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "agency",
+            "origin",
+            "facts",
+            "related_references",
+            "stage",
+            "due_on",
+            "assigned_to",
+            "findings",
+            "measures",
+            "outcome",
+            "result_sent_at",
+            "created_at",
+        ]
+        read_only_fields = [
+            "stage",
+            "assigned_to",
+            "findings",
+            "measures",
+            "outcome",
+            "result_sent_at",
+            "created_at",
+        ]
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(help_text=_("Username of the investigating officer"))
+
+
+class ResultSerializer(serializers.Serializer):
+    findings = serializers.CharField()
+    measures = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices)
+    public_reason = serializers.ChoiceField(
+        choices=RevocationReason.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    publisher = serializers.CharField(source="side.code")
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publication
+        fields = ["publisher", "version", "published_at", "content_hash", "diff", "files"]
+
+    def get_files(self, publication) -> dict:
+        base = f"/public/agencies/{publication.side.code}/versions/{publication.version}"
+        return {
+            kind: {"url": f"{base}.{kind}", "sha256": getattr(publication, f"{kind}_sha256") or None}
+            for kind in ("csv", "json", "html", "pdf")
+        }
+
+
+class PublicationDetailSerializer(PublicationSerializer):
+    content = serializers.JSONField(source="snapshot")
+
+    class Meta(PublicationSerializer.Meta):
+        fields = [*PublicationSerializer.Meta.fields, "content"]

@@ -1,0 +1,203 @@
+"""The agencies API: the same services and the same restrict() as the pages."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from portal.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from portal.exceptions import InvalidInput
+from portal.models import User
+
+from .. import services
+from ..models import Investigation, Publication, ScreeningCriterion, SendingAgency
+from .serializers import (
+    AgencyEventSerializer,
+    AssignSerializer,
+    CertifySerializer,
+    InvestigationSerializer,
+    PublicationDetailSerializer,
+    PublicationSerializer,
+    ReasonSerializer,
+    ResultSerializer,
+    RevokeSerializer,
+    ScreeningInputSerializer,
+    ScreeningSerializer,
+    SendingAgencySerializer,
+)
+
+
+class SendingAgencyViewSet(RestrictedModelViewSet):
+    """The register of sending agencies (7(1)-(4)). Transitions are POST actions; an
+    impossible one answers 409 with the reason."""
+
+    model = SendingAgency
+    serializer_class = SendingAgencySerializer
+    filterset_fields = ["status", "region"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    # Japan reads certified agencies and may acknowledge or report: "view" suffices,
+    # the services check the side.
+    action_permissions = {"acknowledge": "view", "investigate": "view"}
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("sectors").order_by("id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        sectors = data.pop("sectors", [])
+        serializer.instance = services.register_agency(self.request.user, sectors=sectors, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        sectors = data.pop("sectors", None)
+        serializer.instance = services.update_agency(
+            serializer.instance, self.request.user, sectors=sectors, **data
+        )
+
+    def _done(self, agency, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(agency).data, status=code)
+
+    @extend_schema(request=None, responses=ScreeningSerializer)
+    @action(detail=True, methods=["post"], url_path="start-screening")
+    def start_screening(self, request, pk=None):
+        screening = services.start_screening(self.get_object(), request.user)
+        return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ScreeningInputSerializer, responses=ScreeningSerializer)
+    @action(detail=True, methods=["post"])
+    def screening(self, request, pk=None):
+        agency = self.get_object()
+        body = ScreeningInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        screening = agency.screenings.first()
+        if screening is None:
+            raise InvalidInput("No screening has been started.")
+        by_number = dict(ScreeningCriterion.objects.values_list("number", "pk"))
+        results = {}
+        for row in body.validated_data["results"]:
+            if row["criterion"] not in by_number:
+                raise InvalidInput(f"Unknown criterion {row['criterion']}.")
+            results[by_number[row["criterion"]]] = (row["result"], row["note"])
+        services.record_screening(screening, request.user, results, body.validated_data["note"])
+        return Response(ScreeningSerializer(screening).data)
+
+    @extend_schema(request=CertifySerializer)
+    @action(detail=True, methods=["post"])
+    def certify(self, request, pk=None):
+        body = CertifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(services.certify(self.get_object(), request.user, **body.validated_data))
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(services.reject(self.get_object(), request.user, **body.validated_data))
+
+    @extend_schema(request=RevokeSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        body = RevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(services.revoke(self.get_object(), request.user, **body.validated_data))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def reapply(self, request, pk=None):
+        return self._done(services.reapply(self.get_object(), request.user))
+
+    @extend_schema(request=None, responses=AgencyEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        return Response(AgencyEventSerializer(self.get_object().events.all(), many=True).data)
+
+    @extend_schema(request=None, responses=AgencyEventSerializer)
+    @action(detail=True, methods=["post"], url_path=r"events/(?P<event_id>\d+)/acknowledge")
+    def acknowledge(self, request, pk=None, event_id=None):
+        event = self.get_object().events.filter(pk=event_id).first()
+        if event is None:
+            raise Http404
+        return Response(AgencyEventSerializer(services.acknowledge(event, request.user)).data)
+
+
+class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
+    """Investigations of certified agencies at Japan's request (7(3))."""
+
+    model = Investigation
+    serializer_class = InvestigationSerializer
+    filterset_fields = ["stage"]
+    action_permissions = {"create": "view", "assign": "view", "result": "view"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("origin", "assigned_to").order_by("-id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        agency = SendingAgency.objects.restrict(self.request.user).filter(pk=data.pop("agency").pk).first()
+        if agency is None:
+            raise Http404
+        serializer.instance = services.report_for_investigation(self.request.user, agency, **data)
+
+    @extend_schema(request=AssignSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignee = User.objects.filter(username=body.validated_data["assignee"], is_active=True).first()
+        if assignee is None:
+            raise InvalidInput("Unknown officer.")
+        investigation = services.assign_investigation(self.get_object(), request.user, assignee=assignee)
+        return Response(self.get_serializer(investigation).data)
+
+    @extend_schema(request=ResultSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        body = ResultSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.send_investigation_result(
+            self.get_object(), request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(investigation).data)
+
+
+class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public, read-only: every published version of each side's certified-agency list
+    (``?publisher=japan|tajikistan``); the detail carries the whole content."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    lookup_field = "version"
+    filterset_fields = ["side__code"]
+
+    def get_queryset(self):
+        queryset = Publication.objects.select_related("side").order_by("side_id", "-version")
+        publisher = self.request.query_params.get("publisher")
+        if publisher:
+            queryset = queryset.filter(side__code=publisher)
+        if self.action == "list":
+            return queryset.defer("snapshot", "rendered")
+        return queryset
+
+    def get_serializer_class(self):
+        return PublicationDetailSerializer if self.action == "retrieve" else PublicationSerializer
+
+    def get_object(self):
+        publisher = self.request.query_params.get("publisher")
+        if not publisher:
+            raise InvalidInput("Name the publisher: ?publisher=japan or ?publisher=tajikistan")
+        return super().get_object()
+
+    @extend_schema(responses=PublicationDetailSerializer)
+    @action(detail=False, methods=["get"])
+    def current(self, request):
+        """The latest version published by ``?publisher=``."""
+        publisher = request.query_params.get("publisher")
+        if not publisher:
+            raise InvalidInput("Name the publisher: ?publisher=japan or ?publisher=tajikistan")
+        publication = self.get_queryset().filter(side__code=publisher).first()
+        if publication is None:
+            raise Http404
+        return Response(PublicationDetailSerializer(publication).data)

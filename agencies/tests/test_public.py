@@ -1,0 +1,181 @@
+"""The public lists: served from the published versions, searchable in any script,
+escaped everywhere, cache-friendly, in four languages."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+from django.utils import translation
+
+from agencies import publication, services
+from agencies.choices import RevocationReason
+from agencies.models import Publication
+from agencies.testing import certified
+from portal.testing.services import required
+
+EVIL = '<script>alert("x")</script>'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    publication.published_lists.clear()
+    yield
+    publication.published_lists.clear()
+
+
+@pytest.fixture
+def published(cast, django_capture_on_commit_callbacks):
+    officer = cast["tj_officer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = certified(
+            officer, number="TJ-A-1", name_tg="Ширкати «Сомон»", name_ja="ソモン", region="Sughd"
+        )
+        second = certified(
+            officer, number="TJ-A-2", name_tg=f"Ширкат {EVIL}", name_en="=cmd|' /C calc'!A0", region="Khatlon"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(
+            second, officer, reason="internal detail", public_reason=RevocationReason.FALSE_INFORMATION
+        )
+    return first, second
+
+
+@pytest.mark.parametrize("side", ["japan", "tajikistan"])
+def test_both_sides_publish_the_list_with_a_revoked_section(client, published, side):
+    html = client.get(f"/public/agencies/{side}/?lang=en").content.decode()
+    certified_part, withdrawn_part = html.split('id="withdrawn-heading"')
+    assert "TJ-A-1" in certified_part and "TJ-A-2" not in certified_part
+    assert "TJ-A-2" in withdrawn_part
+    assert str(RevocationReason.FALSE_INFORMATION.label) in withdrawn_part
+    assert "internal detail" not in html
+
+
+def test_html_in_names_is_escaped_in_every_public_format(client, published):
+    pages = [
+        client.get("/public/agencies/japan/?lang=tg"),
+        client.get("/public/agencies/japan/?q=Ширкат&lang=tg"),
+        client.get("/public/agencies/japan/agency/TJ-A-2/"),
+        client.get("/public/agencies/japan/versions/2/?lang=tg"),
+        client.get("/public/agencies/japan/feed.atom"),
+    ]
+    for response in pages:
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert EVIL not in body
+        assert "&lt;script&gt;" in body
+    document = b"".join(client.get("/public/agencies/japan/versions/2.html").streaming_content).decode()
+    assert EVIL not in document and "&lt;script&gt;" in document
+
+
+def test_csv_neutralises_formulas_and_keeps_scripts(client, published):
+    content = b"".join(client.get("/public/agencies/tajikistan/current.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    rows = {row["certification_number"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert rows["TJ-A-2"]["name_en"] == "'=cmd|' /C calc'!A0"
+    assert rows["TJ-A-1"]["name_tg"] == "Ширкати «Сомон»" and rows["TJ-A-1"]["name_ja"] == "ソモン"
+    assert rows["TJ-A-2"]["status"] == "revoked" and rows["TJ-A-2"]["reason"] == "false_information"
+
+
+def test_files_carry_the_published_sha256(client, published):
+    latest = Publication.objects.filter(side__code="japan").latest()
+    for kind in ["csv", "json", "html", "pdf"]:
+        response = client.get(f"/public/agencies/japan/versions/{latest.version}.{kind}")
+        body = b"".join(response.streaming_content)
+        assert publication.sha256(body) == getattr(latest, f"{kind}_sha256") == response["X-Content-SHA256"]
+    data = json.loads(b"".join(client.get("/public/agencies/japan/current.json").streaming_content))
+    assert data["version"] == latest.version and data["content_sha256"] == latest.content_hash
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=сомон", {"TJ-A-1"}),  # Cyrillic, case-insensitive
+        ("q=ソモン", {"TJ-A-1"}),  # Japanese
+        ("q=TJ-A-2", {"TJ-A-2"}),  # certification number
+        ("region=Khatlon", {"TJ-A-2"}),
+        ("status=certified", {"TJ-A-1"}),
+        ("status=revoked", {"TJ-A-2"}),
+        ("sector=nursing-care", {"TJ-A-1", "TJ-A-2"}),
+        ("sector=aviation", set()),
+    ],
+)
+def test_search_and_filters(client, published, query, expected):
+    html = client.get(f"/public/agencies/japan/?{query}").content.decode()
+    shown = {key for key in ("TJ-A-1", "TJ-A-2") if f"/agency/{key}/" in html}
+    assert shown == expected
+
+
+def test_etag_and_last_modified(client, published):
+    first = client.get("/public/agencies/japan/?lang=ja")
+    assert first["ETag"] and first["Last-Modified"]
+    again = client.get("/public/agencies/japan/?lang=ja", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    other_language = client.get("/public/agencies/japan/?lang=tg", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other_language.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ru", "tg"])
+def test_list_in_each_language(client, published, language):
+    html = client.get(f"/public/agencies/tajikistan/?lang={language}").content.decode()
+    assert f'<html lang="{language}">' in html
+    with translation.override(language):
+        assert translation.gettext("Revoked and expired certifications") in html
+
+
+def test_the_public_pages_do_not_read_the_register(client, published, django_assert_max_num_queries):
+    client.get("/public/agencies/japan/")  # warm the per-process cache
+    with django_assert_max_num_queries(0):
+        assert client.get("/public/agencies/japan/").status_code == 200
+        assert client.get("/public/agencies/japan/?q=TJ").status_code == 200
+        assert client.get("/public/agencies/japan/feed.atom").status_code == 200
+
+
+def test_versions_page_shows_the_diff(client, published):
+    html = client.get("/public/agencies/japan/versions/?lang=en").content.decode()
+    assert "/public/agencies/japan/versions/1/" in html and "/public/agencies/japan/versions/2/" in html
+    detail = client.get("/public/agencies/japan/versions/2/?lang=en").content.decode()
+    assert "TJ-A-2" in detail and str(RevocationReason.FALSE_INFORMATION.label) in detail
+
+
+def test_public_json_api(client, published):
+    listing = client.get("/api/v1/published-agency-lists/?publisher=tajikistan").json()
+    assert [row["version"] for row in listing["results"]] == [2, 1]
+    current = client.get("/api/v1/published-agency-lists/current/?publisher=japan").json()
+    assert current["version"] == 2 and {row["key"] for row in current["content"]["agencies"]} == {
+        "TJ-A-1",
+        "TJ-A-2",
+    }
+    old = client.get("/api/v1/published-agency-lists/1/?publisher=japan").json()
+    assert old["diff"]["added"]
+
+
+def test_unknown_side_is_404(client, db):
+    assert client.get("/public/agencies/nowhere/").status_code == 404
+
+
+def test_pdf_text_round_trip_for_japanese_russian_and_tajik(cast, django_capture_on_commit_callbacks):
+    if shutil.which("pdftotext") is None:
+        if required():
+            pytest.fail("needs pdftotext (poppler-utils)")
+        pytest.skip("needs pdftotext (poppler-utils)")
+    officer = cast["tj_officer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        certified(
+            officer,
+            number="PDF-1",
+            name_tg="Ширкати «Ҳунарҳои Ҷопон»",
+            name_ru="ООО «Японские ремёсла»",
+            name_ja="日本技能送出株式会社",
+        )
+    for side in ["japan", "tajikistan"]:
+        pdf = Publication.objects.filter(side__code=side).latest().pdf_file.read()
+        text = subprocess.run(
+            ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        compact = "".join(text.split())
+        for name in ["Ширкати«Ҳунарҳои", "ООО«Японскиеремёсла»", "日本技能送出株式会社", "PDF-1"]:
+            assert name in compact, (side, name)

@@ -1,0 +1,291 @@
+"""Publication of the certified-agency lists at scale (issue 3's targets).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_agencies \\
+    REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python bench/agencies_publication.py
+
+With 10,000 agencies and 200 published versions (100 per side), prints:
+- the time to publish a new version of both lists (in a worker);
+- the PDF of 1,000 agencies (target < 5 s, always in a task);
+- p50/p95 from a revocation's commit to both public lists showing it, with a real
+  Celery worker and gunicorn serving the pages (target p95 < 2 s);
+- throughput and p99 of the public list page and the JSON, as a ratio to a trivial
+  Django view on the same gunicorn (targets ≥ 0.8 and p99 < 50 ms), measured with wrk.
+
+The database is filled on the first run (a few minutes) and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(BASE))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from agencies import publication, services  # noqa: E402
+from agencies.choices import AgencyStatus, RevocationReason  # noqa: E402
+from agencies.models import AgencyEvent, Publication, Sector, SendingAgency  # noqa: E402
+from portal.demo import create_demo_users  # noqa: E402
+from portal.models import Memorandum, Side  # noqa: E402
+
+AGENCIES = int(os.environ.get("BENCH_AGENCIES", "10000"))
+VERSIONS_PER_SIDE = int(os.environ.get("BENCH_VERSIONS_PER_SIDE", "100"))
+REVOCATIONS = int(os.environ.get("BENCH_REVOCATIONS", "20"))
+PORT = int(os.environ.get("BENCH_PORT", "8077"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def fill(officer, memorandum) -> None:
+    if SendingAgency.objects.count() >= AGENCIES:
+        return
+    print(f"filling {AGENCIES:,} certified agencies (once)…", flush=True)
+    sectors = list(Sector.objects.filter(is_open=True))
+    today = timezone.localdate()
+    regions = ["Dushanbe", "Sughd", "Khatlon", "RRP", "GBAO"]
+    with transaction.atomic():
+        agencies = SendingAgency.objects.bulk_create(
+            SendingAgency(
+                memorandum=memorandum,
+                name_tg=f"Ширкати «Бенчмарк» {i}",
+                name_ru=f"ООО «Бенчмарк» {i}",
+                name_en=f"Benchmark LLC {i}",
+                name_ja=f"ベンチマーク{i}",
+                registration_number=f"REG-B-{i:06d}",
+                region=regions[i % len(regions)],
+                city="City",
+                phone=f"+992 37 {i:06d}",
+                status=AgencyStatus.CERTIFIED,
+                certification_number=f"BENCH-{i:06d}",
+                certified_on=today - dt.timedelta(days=30),
+                valid_until=today + dt.timedelta(days=700),
+            )
+            for i in range(AGENCIES)
+        )
+        through = SendingAgency.sectors.through
+        through.objects.bulk_create(
+            through(sendingagency_id=a.pk, sector_id=sectors[i % len(sectors)].pk)
+            for i, a in enumerate(agencies)
+        )
+        AgencyEvent.objects.bulk_create(
+            AgencyEvent(
+                agency=a,
+                from_status=AgencyStatus.UNDER_SCREENING,
+                to_status=AgencyStatus.CERTIFIED,
+                effective_on=a.certified_on,
+                actor=officer,
+                certification_number=a.certification_number,
+            )
+            for a in agencies
+        )
+
+
+def fill_versions(memorandum) -> None:
+    if Publication.objects.count() >= 2 * VERSIONS_PER_SIDE:
+        return
+    print(f"publishing, then writing {VERSIONS_PER_SIDE} historical versions per side (once)…", flush=True)
+    Publication.objects.all().delete()
+    first = publication.publish_lists(memorandum)
+    for base in first:
+        copies = []
+        for version in range(2, VERSIONS_PER_SIDE + 1):
+            copy = Publication.objects.get(pk=base.pk)
+            copy.pk = None
+            copy.version = version
+            copy.content_hash = publication.sha256(f"{base.content_hash}-{version}".encode())
+            copy.published_at = timezone.now()
+            copies.append(copy)
+        Publication.objects.bulk_create(copies, batch_size=10)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def time_publication(memorandum, officer) -> float:
+    agency = SendingAgency.objects.filter(status=AgencyStatus.CERTIFIED).order_by("?").first()
+    with transaction.atomic():
+        SendingAgency.objects.filter(pk=agency.pk).update(phone=f"+992 {time.time_ns() % 10**9}")
+    start = time.perf_counter()
+    created = publication.publish_lists(memorandum)
+    elapsed = time.perf_counter() - start
+    assert len(created) == 2
+    return elapsed
+
+
+def time_pdf_1000() -> float:
+    latest = Publication.objects.filter(side__code="japan").latest()
+    sample = Publication(
+        side=latest.side,
+        version=latest.version,
+        published_at=latest.published_at,
+        content_hash=latest.content_hash,
+        snapshot={**latest.snapshot, "agencies": latest.snapshot["agencies"][:1000]},
+    )
+    start = time.perf_counter()
+    pdf = publication.render_pdf(sample)
+    elapsed = time.perf_counter() - start
+    print(f"  (PDF of 1,000 agencies: {len(pdf) / 1024:.0f} KiB)")
+    return elapsed
+
+
+def get(path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=10) as response:  # noqa: S310 - loopback only
+        return response.read().decode()
+
+
+def revocation_latency(officer) -> list[float]:
+    latencies = []
+    candidates = list(
+        SendingAgency.objects.filter(status=AgencyStatus.CERTIFIED)
+        .order_by("?")
+        .values_list("pk", flat=True)[:REVOCATIONS]
+    )
+    label = str(AgencyStatus.REVOKED.label)
+    for pk in candidates:
+        agency = SendingAgency.objects.get(pk=pk)
+        services.revoke(agency, officer, reason="bench", public_reason=RevocationReason.OTHER)
+        committed = time.perf_counter()
+        pending = {"japan", "tajikistan"}
+        while pending:
+            for side in list(pending):
+                page = get(f"/public/agencies/{side}/agency/{agency.certification_number}/?lang=en")
+                if label in page:
+                    pending.discard(side)
+            if time.perf_counter() - committed > 60:
+                raise SystemExit("revocation not visible after 60 s")
+            time.sleep(0.01)
+        latencies.append(time.perf_counter() - committed)
+    return latencies
+
+
+WRK_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_P99 = re.compile(r"\s99%\s+([\d.]+)(us|ms|s)")
+
+
+def wrk(path: str, header: str | None = None) -> tuple[float, float]:
+    command = ["wrk", "-t2", "-c32", f"-d{WRK_SECONDS}s", "--latency"]
+    if header:
+        command += ["-H", header]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(WRK_LINE.search(output).group(1))
+    value, unit = WRK_P99.search(output).groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return rate, p99
+
+
+def main() -> None:
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL")
+    call_command("migrate", verbosity=0)
+    users = create_demo_users()
+    officer = users["tj-officer"]
+    memorandum = Memorandum.objects.get(partner_country="TJ")
+    fill(officer, memorandum)
+    fill_versions(memorandum)
+    sides = Side.objects.count()
+    print(
+        f"{SendingAgency.objects.count():,} agencies, {Publication.objects.count()} published versions over {sides} sides"
+    )
+
+    print(f"publish a new version of both lists: {time_publication(memorandum, officer):.2f} s")
+    print(f"PDF of 1,000 agencies: {time_pdf_1000():.2f} s (target < 5 s)")
+
+    logs = Path(tempfile.mkdtemp())
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONUNBUFFERED": "1"}
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE,
+        env=env,
+        stdout=open(logs / "gunicorn.log", "wb"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=BASE,
+        env=env,
+        stdout=open(logs / "worker.log", "wb"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(8)
+        get("/bench/trivial")
+        latencies = revocation_latency(officer)
+        print(
+            f"revocation commit -> both public lists, real worker, {len(latencies)} revocations: "
+            f"p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
+            f"max {max(latencies):.2f} s (target p95 < 2 s)"
+        )
+        if shutil.which("wrk") is None:
+            print("wrk not installed (apt-get install wrk): throughput not measured")
+            return
+        time.sleep(2)  # let the PDFs of the last versions render before loading the server
+        etag = None
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{PORT}/public/agencies/japan/current.json", timeout=30
+        ) as r:  # noqa: S310
+            etag = r.headers["ETag"]
+        trivial, trivial_p99 = wrk("/bench/trivial")
+        print(f"trivial view:                      {trivial:8.0f} req/s  p99 {trivial_p99:6.1f} ms")
+        for name, path, header in [
+            ("public list page (ja)", "/public/agencies/japan/?lang=ja", None),
+            ("public list page (tg)", "/public/agencies/tajikistan/?lang=tg", None),
+            ("public list page, search", "/public/agencies/japan/?q=BENCH-0001", None),
+            ("JSON, conditional (304)", "/public/agencies/japan/current.json", f"If-None-Match: {etag}"),
+            ("JSON, full list (200)", "/public/agencies/japan/current.json", None),
+        ]:
+            rate, p99 = wrk(path, header)
+            print(f"{name:34} {rate:8.0f} req/s  p99 {p99:6.1f} ms  ratio {rate / trivial:.2f}")
+    finally:
+        for process in (worker, gunicorn):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
