@@ -4,6 +4,7 @@ from . import views
 
 ROUTES = [
     ("agencies", views.SendingAgencyViewSet, "agency"),
+    ("screenings", views.ScreeningViewSet, "screening"),
     ("investigations", views.InvestigationViewSet, "investigation"),
     ("published-agency-lists", views.PublishedListViewSet, "published-agency-list"),
 ]

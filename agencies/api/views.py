@@ -12,7 +12,7 @@ from portal.exceptions import InvalidInput
 from portal.models import User
 
 from .. import services
-from ..models import Investigation, Publication, ScreeningCriterion, SendingAgency
+from ..models import Investigation, Publication, Screening, ScreeningCriterion, SendingAgency
 from .serializers import (
     AgencyEventSerializer,
     AssignSerializer,
@@ -121,6 +121,18 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
         if event is None:
             raise Http404
         return Response(AgencyEventSerializer(services.acknowledge(event, request.user)).data)
+
+
+class ScreeningViewSet(RestrictedReadOnlyViewSet):
+    """Screenings of agencies against the criteria (7(1)); internal to the register's
+    ministry. Recorded through ``/agencies/{id}/screening/``."""
+
+    model = Screening
+    serializer_class = ScreeningSerializer
+    filterset_fields = ["agency"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-id")
 
 
 class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):

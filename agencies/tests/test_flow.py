@@ -223,3 +223,29 @@ def test_csv_cells_cannot_be_formulas():
     for text in ["+1", "-1", "@SUM(A1)", "\tx"]:
         assert publication.csv_cell(text).startswith("'")
     assert publication.csv_cell("ООО «Путь»") == "ООО «Путь»"
+
+
+def test_a_failed_render_leaves_no_version_and_is_retried(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal import outbox
+    from portal.models import OutboxEntry
+
+    calls = {"n": 0}
+    real = publication.render_csv
+
+    def flaky(snapshot):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("disk full")
+        return real(snapshot)
+
+    monkeypatch.setattr(publication, "render_csv", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        certified(officer, number="RETRY-1")
+    assert not Publication.objects.exists()  # nothing half-written is visible
+    entry = OutboxEntry.objects.get(topic="agencies.publish")
+    assert entry.processed_at is None and "disk full" in entry.last_error
+    OutboxEntry.objects.filter(pk=entry.pk).update(available_at=timezone.now())
+    outbox.drain()
+    assert Publication.objects.filter(side__code="japan").get().snapshot["agencies"][0]["key"] == "RETRY-1"

@@ -93,7 +93,11 @@ class TestInvestigationMatrix(MatrixTests):
 def test_screenings_stay_with_the_register(cast, client_for, username, status):
     agency = register(cast["tj_officer"])
     screening = screen(agency, cast["tj_officer"])
-    assert client_for(username).get(f"/agencies/{agency.pk}/screenings/{screening.pk}/").status_code == status
+    client = client_for(username)
+    assert client.get(f"/agencies/{agency.pk}/screenings/{screening.pk}/").status_code == status
+    assert client.get(f"/api/v1/screenings/{screening.pk}/").status_code == status
+    listed = {row["id"] for row in client.get("/api/v1/screenings/").json()["results"]}
+    assert listed == ({screening.pk} if status == 200 else set())
 
 
 @pytest.mark.parametrize(

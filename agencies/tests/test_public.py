@@ -170,6 +170,7 @@ def test_pdf_text_round_trip_for_japanese_russian_and_tajik(cast, django_capture
             name_tg="Ширкати «Ҳунарҳои Ҷопон»",
             name_ru="ООО «Японские ремёсла»",
             name_ja="日本技能送出株式会社",
+            name_en="<b>Not bold</b>",
         )
     for side in ["japan", "tajikistan"]:
         pdf = Publication.objects.filter(side__code=side).latest().pdf_file.read()
@@ -177,5 +178,12 @@ def test_pdf_text_round_trip_for_japanese_russian_and_tajik(cast, django_capture
             ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
         ).stdout.decode()
         compact = "".join(text.split())
-        for name in ["Ширкати«Ҳунарҳои", "ООО«Японскиеремёсла»", "日本技能送出株式会社", "PDF-1"]:
+        # Markup in a name is text in the PDF, not formatting.
+        for name in [
+            "Ширкати«Ҳунарҳои",
+            "ООО«Японскиеремёсла»",
+            "日本技能送出株式会社",
+            "PDF-1",
+            "<b>Notbold</b>",
+        ]:
             assert name in compact, (side, name)
