@@ -15,6 +15,7 @@ transaction already starts ``IMMEDIATE`` and so holds the database's write lock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import json
@@ -57,11 +58,14 @@ def json_safe(value):
 
 
 def _instant(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is several times faster than strftime; same text: 2026-01-01T00:00:00.000000Z
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+@functools.lru_cache(maxsize=4096)
 def _address(value: str | None) -> str | None:
-    # PostgreSQL's inet may print an address differently from how it was given.
+    # PostgreSQL's inet may print an address differently from how it was given. Cached:
+    # an audit holds few distinct addresses, and parsing is a third of the walk's time.
     if not value:
         return None
     try:
@@ -73,7 +77,8 @@ def _address(value: str | None) -> str | None:
 def canonical(values: dict) -> bytes:
     """The canonical JSON of an entry: sorted keys, no spaces, UTC microseconds."""
     data = dict(values)
-    data["at"] = _instant(values["at"])
+    at = values["at"]
+    data["at"] = at if isinstance(at, str) else _instant(at)  # str: already _instant's text
     data["ip"] = _address(values["ip"])
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -88,9 +93,6 @@ def values_of(entry) -> dict:
     return {name: getattr(entry, name) for name in FIELDS}
 
 
-_SEQUENCE: dict[str, str] = {}
-
-
 def lock_head() -> tuple[int, str]:
     """Take the chain's write lock for the rest of the transaction; return the id the
     next entry gets and the hash it links to.
@@ -100,16 +102,10 @@ def lock_head() -> tuple[int, str]:
     a fresh snapshot per statement, so the head is the last committed one)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-            if "seq" not in _SEQUENCE:
-                cursor.execute("SELECT pg_get_serial_sequence('portal_auditentry', 'id')")
-                _SEQUENCE["seq"] = cursor.fetchone()[0]
-            # A sequence value, not max(id)+1: ids are never reused, even after a
-            # rolled-back entry, so a deleted tail cannot be refilled unnoticed.
-            cursor.execute(
-                "SELECT nextval(%s), (SELECT hash FROM portal_auditentry ORDER BY id DESC LIMIT 1)",
-                [_SEQUENCE["seq"]],
-            )
+            # Lock, then the next id from the sequence, then the head, in one call
+            # (migration 0006). A sequence value, not max(id) + 1: ids are never reused,
+            # even after a rolled-back entry.
+            cursor.execute("SELECT next_id, prev_hash FROM portal_audit_next(%s)", [ADVISORY_LOCK_KEY])
             next_id, prev_hash = cursor.fetchone()
             return next_id, prev_hash or GENESIS
         cursor.execute("SELECT id, hash FROM portal_auditentry ORDER BY id DESC LIMIT 1")
@@ -147,11 +143,35 @@ class Verification:
 
 def _rows(chunk: int) -> Iterator[tuple]:
     """Every entry in id order, ``chunk`` at a time by keyset pagination: constant
-    memory, and each query starts from the primary-key index."""
+    memory, and each query starts from the primary-key index. On PostgreSQL the rows
+    are read with plain SQL, skipping the ORM's per-value converters (half the walk)."""
     from .models import AuditEntry
 
     columns = (*FIELDS, "prev_hash", "hash")
     last_id = 0
+    if connection.vendor == "postgresql":
+        # The database formats the time exactly as _instant() does, and the address as
+        # text: the two conversions that cost most in Python.
+        special = {
+            "ip": "host(ip)",
+            "at": """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+        }
+        select = ", ".join(special.get(name, name) for name in columns)
+        sql = f"SELECT {select} FROM portal_auditentry WHERE id > %s ORDER BY id LIMIT %s"  # noqa: S608
+        json_at = (FIELDS.index("before"), FIELDS.index("after"))
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [last_id, chunk])
+                rows = cursor.fetchall()
+            if not rows:
+                return
+            for row in rows:
+                row = list(row)
+                for index in json_at:  # Django's connection hands jsonb over as text
+                    if row[index] is not None:
+                        row[index] = json.loads(row[index])
+                yield row
+            last_id = rows[-1][0]
     while True:
         rows = list(AuditEntry.objects.order_by("id").filter(id__gt=last_id).values_list(*columns)[:chunk])
         if not rows:

@@ -250,3 +250,28 @@ def test_received_heads_are_append_only(cast, django_capture_on_commit_callbacks
     publish_head(django_capture_on_commit_callbacks)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditHead.objects.all().delete()
+
+
+def test_odd_values_hash_the_same_when_written_and_when_verified(cast):
+    """The verifier reads times and addresses as text on PostgreSQL: the same canonical
+    form as the writer's Python values, for whole seconds, IPv6 and mapped addresses."""
+    import datetime as dt
+    from unittest import mock
+
+    from portal import middleware
+
+    cases = [
+        ("::ffff:10.0.0.1", dt.datetime(2026, 1, 1, 9, 0, 0, tzinfo=dt.UTC)),
+        ("2001:DB8::1", dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=dt.UTC)),
+        ("192.0.2.7", dt.datetime(2027, 3, 4, 5, 6, 7, 80, tzinfo=dt.timezone(dt.timedelta(hours=9)))),
+    ]
+    for ip, at in cases:
+        token = middleware.bind(request_id="odd", ip=ip)
+        try:
+            with mock.patch("portal.audit.timezone.now", return_value=at):
+                audit.log(
+                    "record.read", actor=cast["tj_contact"], after={"nested": {"b": [1, 2.5, None], "a": "ё"}}
+                )
+        finally:
+            middleware.reset(token)
+    assert audit_chain.verify(chunk=2).ok
