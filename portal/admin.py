@@ -4,14 +4,20 @@ Confidential records are read-only here (services are the only writers, STYLE.md
 and every record an administrator opens is audited like anyone's read (DESIGN.md §3).
 """
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .models import (
     Amendment,
+    ApiToken,
     AuditEntry,
+    AuditHead,
     Correspondence,
     DisclosureConsent,
     Memorandum,
@@ -67,6 +73,25 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ("wide",), "fields": ("username", "organization", "role", "password1", "password2")},
         ),
     )
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset two-factor devices (lost phone) and end their sessions"))
+    def reset_second_factor(self, request, queryset):
+        from .security import twofactor
+
+        for user in queryset:
+            twofactor.reset(user, request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user must enrol an authenticator again at the next sign-in.",
+                "%(count)d users must enrol an authenticator again at the next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -110,7 +135,7 @@ class DisclosureConsentAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_username", "organization", "action", "object_repr", "ip", "request_id"]
+    list_display = ["id", "at", "actor_username", "organization", "action", "object_repr", "ip", "request_id"]
     list_filter = ["action"]
     search_fields = ["actor_username", "object_repr", "request_id"]
     date_hierarchy = "at"
@@ -127,6 +152,91 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["kind", "organization", "sender", "created_at", "read_at"]
     list_filter = ["kind"]
 
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(ReadOnlyAdmin):
+    list_display = ["last_id", "hash", "recipient", "sent_at", "received_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are created by their owners (shown once); an administrator can revoke."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["read_only"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "prefix"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for the action to be offered; every field stays read-only.
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from .security import tokens
+
+        for token in queryset:
+            tokens.revoke(token, request.user)
+
+
+class LockoutAdmin(admin.ModelAdmin):
+    """django-axes' failed sign-in counters. Unlocking deletes the counter, through an
+    audited service; nothing else can be changed here."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # only the audited unlock removes counters
+        return actions
+
+    @admin.action(description=_("Unlock: allow sign-in again"))
+    def unlock(self, request, queryset):
+        from .security import lockout
+
+        count = lockout.unlock(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d lockout lifted.", "%(count)d lockouts lifted.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request, obj):
+        from .security import lockout
+
+        lockout.unlock([obj], request.user)
+
+
+admin.site.register(AccessAttempt, LockoutAdmin)
+# Devices change only through the audited services (enrolment by their owner, a reset
+# by an administrator), not through django-otp's own admin pages.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 admin.site.site_header = _("MOC Portal administration")
 admin.site.site_title = _("MOC Portal")

@@ -11,5 +11,6 @@ class PortalConfig(AppConfig):
 
         from . import audit_chain, notifications, signals  # noqa: F401 - registers handlers and receivers
         from .querysets import clear_permission_cache
+        from .security import lockout, sessions  # noqa: F401 - receivers
 
         post_migrate.connect(clear_permission_cache, dispatch_uid="portal.clear_permission_cache")

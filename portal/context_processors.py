@@ -1,6 +1,12 @@
 from django.conf import settings
 
 
+def can_read_audit(user) -> bool:
+    from .views.audit import can_read_audit as check
+
+    return check(user)
+
+
 def portal(request):
     """What every page needs: the languages for the switcher and the unread count."""
     unread = 0
@@ -13,4 +19,5 @@ def portal(request):
         "portal_languages": settings.LANGUAGES,
         "portal_unread": unread,
         "portal_production": settings.PRODUCTION,
+        "portal_can_read_audit": can_read_audit(user) if user is not None else False,
     }

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,3 +39,52 @@ class ConsentForm(forms.Form):
         if value <= timezone.now():
             raise forms.ValidationError(_("The consent must expire in the future."))
         return value
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What will use it, e.g. “MHLW case system”.")
+    )
+    read_only = forms.TypedChoiceField(
+        label=_("Access"),
+        choices=[("1", _("Read-only")), ("0", _("Read and write"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+
+    def __init__(self, *args, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = max_days
+        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        self.fields["days"].widget.attrs["max"] = max_days
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor"), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.order_by("id"), required=False
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    object = forms.CharField(label=_("Object"), required=False, help_text=_("Name or id of the object"))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .audit import ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any"))] + [
+            (name, f"{label} ({name})") for name, label in sorted(ACTIONS.items())
+        ]

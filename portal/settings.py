@@ -98,11 +98,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "portal",
     "agencies",
     "brokers",
@@ -113,6 +117,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +127,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.security.middleware.SessionLifetimeMiddleware",
+    "portal.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -178,6 +189,8 @@ else:
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -197,10 +210,36 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None  # the public never holds object permissions
 
+# Sessions end after SESSION_IDLE_TIMEOUT without a request and SESSION_COOKIE_AGE after
+# sign-in whatever the activity (portal.security.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# Second factor (TOTP, recovery codes): required for every signed-in user in
+# production; the embedded demo relaxes it unless PORTAL_REQUIRE_2FA=true.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "MOC Portal"
+PORTAL_RECOVERY_CODES = 10
+
+# Failed sign-ins (django-axes): a username, or an address, with LOGIN_FAILURE_LIMIT
+# failures is locked for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.security.lockout.client_ip"
+AXES_ENABLE_ADMIN = False  # portal.admin registers an audited unlock instead
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+AXES_VERBOSE = False  # lockouts are in the audit trail, not the console
+
+# API tokens: per user, hashed, expiring (portal.security.tokens).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # --- Internationalization -------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -292,13 +331,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.verify_audit",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Sending agencies: expiry of certifications and investigation reminders, daily.
+    "agencies-expire": {
+        "task": "agencies.tasks.expire_certifications",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "agencies-remind": {
+        "task": "agencies.tasks.remind_due_investigations",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# The language of each side's published documents (PDF, HTML file), by country code.
+PUBLICATION_LANGUAGES = {"JP": "ja", "TJ": "tg"}
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated call is a 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.security.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.PortalPermission"],
@@ -324,6 +375,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyStatusEnum": "agencies.choices.AgencyStatus",
+        "RecordStatusEnum": "portal.choices.RecordStatus",
+        "InvestigationStatusEnum": "agencies.choices.InvestigationStatus",
+        "CriterionResultEnum": "agencies.choices.CriterionResult",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -331,6 +388,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere: templates, htmx and Swagger UI load static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -348,5 +424,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes reports each sign-in at INFO; the audit trail already records them.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import auth, core, errors, public
+from .views import account, auth, core, errors, public
+from .views import audit as audit_views
 
 public_patterns = (
     [
@@ -34,6 +35,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.AuditedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/security/", account.SecurityView.as_view(), name="account-security"),
+    path("accounts/2fa/setup/", account.SecondFactorSetupView.as_view(), name="otp-setup"),
+    path("accounts/2fa/verify/", account.SecondFactorVerifyView.as_view(), name="otp-verify"),
+    path("accounts/2fa/recovery-codes/", account.RecoveryCodesView.as_view(), name="otp-recovery-codes"),
+    path("accounts/sessions/<int:pk>/end/", account.SessionEndView.as_view(), name="session-end"),
+    path("accounts/tokens/", account.TokenListView.as_view(), name="account-tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", account.TokenRevokeView.as_view(), name="token-revoke"),
+    path("audit/", audit_views.AuditListView.as_view(), name="audit-list"),
+    path("audit/export.csv", audit_views.AuditExportView.as_view(), name="audit-export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("portal.api.urls", "api"))),

@@ -117,11 +117,12 @@ def test_openapi_schema_and_docs(api):
 
 
 def test_token_authentication(api, cast):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=cast["jp_analyst"])
     from django.test import Client
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    from portal.security import tokens
+
+    _token, raw = tokens.create(cast["jp_analyst"], name="MHLW system", read_only=True, days=30)
+    client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
     assert client.get("/api/v1/organizations/").status_code == 200
-    assert Client(HTTP_AUTHORIZATION="Token nope").get("/api/v1/organizations/").status_code == 401
+    refused = Client(HTTP_AUTHORIZATION="Token nope").get("/api/v1/organizations/")
+    assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Token")

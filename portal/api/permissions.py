@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
@@ -8,6 +9,9 @@ class PortalPermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method not in SAFE_METHODS and getattr(request.auth, "read_only", False):
+            self.message = _("This API token is read-only.")
             return False
         if request.method in SAFE_METHODS or user.is_superuser or user.can_write:
             return True
