@@ -59,4 +59,4 @@ class SendingAgencyAdmin(ReadOnlyAdmin):
 class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["side", "version", "published_at", "content_hash", "pdf_sha256"]
     list_filter = ["side"]
-    exclude = ["snapshot", "rendered"]
+    exclude = ["rendered"]

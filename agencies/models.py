@@ -4,9 +4,12 @@ revocation, and the immutable published versions of the certified list."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -333,26 +336,44 @@ def publication_path(instance, filename: str) -> str:
     return f"publications/agencies/{instance.side.code}/{instance.version:05d}/{filename}"
 
 
+class PublishedContent(models.Model):
+    """The content of a published list, stored once however many sides publish it: the
+    canonical JSON whose SHA-256 is the versions' ``content_hash``, kept as the exact
+    text that was hashed so anyone can re-check it."""
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    canonical_json = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("published content")
+        verbose_name_plural = _("published contents")
+
+    def __str__(self) -> str:
+        return self.content_hash
+
+
 class Publication(models.Model):
     """An immutable, numbered, hashed version of the certified-agency list published by
-    one side (7(2) for the partner, 6(1)/(2) for Japan). ``snapshot`` is the content;
-    the files are its renderings; ``diff`` compares it with the previous version."""
+    one side (7(2) for the partner, 6(1)/(2) for Japan): its content, the diff with the
+    previous version, and the renderings of that content."""
 
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="agency_publications")
     version = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"))
-    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON snapshot")
-    snapshot = models.JSONField()
+    content = models.ForeignKey(PublishedContent, on_delete=models.PROTECT, related_name="publications")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
     diff = models.JSONField(default=dict)
-    #: Pre-rendered first page of the public list, per language: served as stored.
+    #: Pre-rendered first page of the public list, per language, and the Atom feed.
     rendered = models.JSONField(default=dict)
-    csv_file = models.FileField(upload_to=publication_path)
-    csv_sha256 = models.CharField(max_length=64)
     json_file = models.FileField(upload_to=publication_path)
     json_sha256 = models.CharField(max_length=64)
-    html_file = models.FileField(upload_to=publication_path)
-    html_sha256 = models.CharField(max_length=64)
-    # The PDF of a large list takes seconds: it is rendered after the version is out.
+    # The CSV, HTML and PDF files of a long list take seconds: they are rendered after
+    # the version is out (``agencies.render_documents``) and attached with their hashes.
+    csv_file = models.FileField(upload_to=publication_path, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
+    html_file = models.FileField(upload_to=publication_path, blank=True)
+    html_sha256 = models.CharField(max_length=64, blank=True)
     pdf_file = models.FileField(upload_to=publication_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
 
@@ -367,3 +388,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side.code} v{self.version}"
+
+    @cached_property
+    def snapshot(self) -> dict:
+        return json.loads(self.content.canonical_json)
+
+    @property
+    def documents_ready(self) -> bool:
+        return bool(self.csv_sha256 and self.html_sha256 and self.pdf_sha256)

@@ -121,7 +121,7 @@ def _file_response(request, publication: Publication, kind: str):
     digest = getattr(publication, f"{kind}_sha256")
     if not field or not digest:
         response = HttpResponse(
-            translation.gettext("The PDF of this version is being prepared; please try again in a minute."),
+            translation.gettext("This file of the version is being prepared; please try again in a minute."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

@@ -4,9 +4,9 @@ Each change that the public list shows (a certification, a revocation, an expiry
 change to a published field) puts ``agencies.publish`` in the outbox. Its handler takes
 a snapshot of the register, and for each side of the memorandum whose latest version
 differs, writes a new immutable version: the snapshot, the diff with the previous
-version, the pre-rendered public page in four languages, the Atom feed, and the HTML,
-CSV and JSON files with their SHA-256. The PDF of a long list takes seconds, so it is
-rendered by a second outbox entry after the version is out. Public pages read these
+version, the pre-rendered public page in four languages, the Atom feed and the JSON file
+with its SHA-256. The CSV, HTML and PDF files of a long list take seconds, so a second
+outbox entry renders and attaches them after the version is out. Public pages read these
 versions, never the live tables (DESIGN.md principle 6).
 """
 
@@ -24,7 +24,6 @@ from datetime import date
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -32,10 +31,12 @@ from portal import audit, outbox
 from portal.models import Memorandum, Side
 
 from .choices import AgencyStatus
-from .models import AgencyEvent, Publication, Sector, SendingAgency
+from .models import PUBLISHED_FIELDS, AgencyEvent, Publication, PublishedContent, Sector, SendingAgency
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 FEED_ENTRIES = 50
+#: Agencies named per change kind in one feed entry; the version page has them all.
+FEED_ROWS = 20
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 PUBLIC_EVENT_STATUSES = (AgencyStatus.CERTIFIED, AgencyStatus.REVOKED, AgencyStatus.EXPIRED)
 
@@ -49,55 +50,51 @@ def _iso(value: date | None) -> str | None:
 
 def build_snapshot(memorandum: Memorandum) -> dict:
     """What the public may know of the register: every agency ever certified, with its
-    public fields and dated status history. Deterministic for equal content."""
-    events = Prefetch(
-        "events",
-        queryset=AgencyEvent.objects.filter(to_status__in=PUBLIC_EVENT_STATUSES).order_by("at", "id"),
-        to_attr="public_events",
+    public fields and dated status history. Deterministic for equal content.
+
+    Read with ``values()`` (three queries, no model instances): at 10,000 agencies this
+    takes ~0.5 s where prefetching instances took ~4 s, and it runs on every publication.
+    """
+    fields = ["pk", "status", "certification_number", "certified_on", "valid_until", *PUBLISHED_FIELDS]
+    published = SendingAgency.objects.filter(memorandum=memorandum).published()
+    agencies = list(published.order_by("certification_number").values(*fields))
+    # Subqueries, not 10,000 ids sent back to the server.
+    ids = published.values("pk")
+    sectors_by_agency: dict[int, list[str]] = {}
+    through = SendingAgency.sectors.through
+    for agency_id, code in (
+        through.objects.filter(sendingagency_id__in=ids)
+        .values_list("sendingagency_id", "sector__code")
+        .iterator()
+    ):
+        sectors_by_agency.setdefault(agency_id, []).append(code)
+    history_by_agency: dict[int, list[dict]] = {}
+    events = (
+        AgencyEvent.objects.filter(agency_id__in=ids, to_status__in=PUBLIC_EVENT_STATUSES)
+        .order_by("at", "id")
+        .values_list("agency_id", "effective_on", "to_status", "public_reason", "certification_number")
     )
-    agencies = (
-        SendingAgency.objects.filter(memorandum=memorandum)
-        .published()
-        .prefetch_related("sectors", events)
-        .order_by("certification_number")
-    )
+    for agency_id, effective_on, status, reason, number in events.iterator():
+        history_by_agency.setdefault(agency_id, []).append(
+            {"on": effective_on.isoformat(), "status": status, "reason": reason, "number": number}
+        )
     rows = []
     for agency in agencies:
-        history = [
-            {
-                "on": event.effective_on.isoformat(),
-                "status": event.to_status,
-                "reason": event.public_reason,
-                "number": event.certification_number,
-            }
-            for event in agency.public_events
-        ]
+        history = history_by_agency.get(agency["pk"], [])
         last = history[-1] if history else {}
+        status = agency["status"]
         rows.append(
             {
-                "key": agency.certification_number,
-                "certification_number": agency.certification_number,
-                "section": "certified" if agency.status == AgencyStatus.CERTIFIED else "withdrawn",
-                "status": agency.status
-                if agency.status in PUBLIC_EVENT_STATUSES
-                else last.get("status", agency.status),
+                "key": agency["certification_number"],
+                "certification_number": agency["certification_number"],
+                "section": "certified" if status == AgencyStatus.CERTIFIED else "withdrawn",
+                "status": status if status in PUBLIC_EVENT_STATUSES else last.get("status", status),
                 "status_on": last.get("on"),
                 "reason": last.get("reason", ""),
-                "certified_on": _iso(agency.certified_on),
-                "valid_until": _iso(agency.valid_until),
-                "name_tg": agency.name_tg,
-                "name_ru": agency.name_ru,
-                "name_en": agency.name_en,
-                "name_ja": agency.name_ja,
-                "registration_number": agency.registration_number,
-                "region": agency.region,
-                "city": agency.city,
-                "address": agency.address,
-                "phone": agency.phone,
-                "email": agency.email,
-                "website": agency.website,
-                "representative": agency.representative,
-                "sectors": sorted(sector.code for sector in agency.sectors.all()),
+                "certified_on": _iso(agency["certified_on"]),
+                "valid_until": _iso(agency["valid_until"]),
+                **{name: agency[name] for name in PUBLISHED_FIELDS},
+                "sectors": sorted(sectors_by_agency.get(agency["pk"], [])),
                 "history": history,
             }
         )
@@ -206,8 +203,11 @@ def render_csv(snapshot: dict) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def render_json(meta: dict, snapshot: dict) -> bytes:
-    return json.dumps({**meta, "content": snapshot}, ensure_ascii=False, indent=1).encode()
+def render_json(meta: dict, canonical_content: bytes) -> bytes:
+    """The version's JSON file: its metadata and, byte for byte, the canonical content
+    whose SHA-256 is ``content_sha256`` (no second encoding of 10,000 agencies)."""
+    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return head.encode() + b',"content":' + canonical_content + b"}"
 
 
 def document_language(side: Side) -> str:
@@ -282,7 +282,12 @@ def render_feed(side: Side, latest: Publication) -> str:
     with translation.override(document_language(side)):
         return render_to_string(
             "agencies/public/feed.atom",
-            {"side": side, "versions": versions, "base_url": settings.PORTAL_BASE_URL},
+            {
+                "side": side,
+                "versions": versions,
+                "base_url": settings.PORTAL_BASE_URL,
+                "feed_rows": f":{FEED_ROWS}",
+            },
         )
 
 
@@ -300,59 +305,73 @@ def publish_lists(memorandum: Memorandum) -> list[Publication]:
     """Publish a new version for each side whose latest differs from the register.
     Publishing the same content twice creates nothing."""
     snapshot = build_snapshot(memorandum)
-    content_hash = sha256(canonical(snapshot))
+    text = canonical(snapshot)
+    content_hash = sha256(text)
+    content = None  # stored once, when a side first needs it
+    previous_snapshots: dict[str, dict] = {}  # by content hash: both sides usually share it
     created = []
     for side_id in memorandum.sides.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             # The side row serialises publishers: version numbers have no gaps or forks.
             side = Side.objects.select_for_update().get(pk=side_id)
-            latest = Publication.objects.filter(side=side).order_by("-version").first()
+            latest = (
+                Publication.objects.filter(side=side).order_by("-version").select_related("content").first()
+            )
             if latest is not None and latest.content_hash == content_hash:
                 continue
-            publication = _write_version(side, latest, snapshot, content_hash)
+            previous = None
+            if latest is not None:
+                previous = previous_snapshots.setdefault(latest.content_hash, latest.snapshot)
+            if content is None:
+                content, _created = PublishedContent.objects.get_or_create(
+                    content_hash=content_hash, defaults={"canonical_json": text.decode()}
+                )
+            publication = _write_version(side, latest, previous, snapshot, content, text)
             audit.log(
                 "publication.published",
                 obj=publication,
                 username="system",
                 after={"version": publication.version, "sha256": content_hash},
             )
-            outbox.enqueue("agencies.render_pdf", {"publication": publication.pk})
+            outbox.enqueue("agencies.render_documents", {"publication": publication.pk})
             created.append(publication)
     return created
 
 
-def _write_version(side: Side, latest: Publication | None, snapshot: dict, content_hash: str) -> Publication:
-    """Render everything first; only then create the row. A failed render raises before
-    anything is visible (the task is retried); the files of a rolled-back version are
-    never referenced."""
+def _write_version(
+    side: Side, latest: Publication | None, previous: dict | None, snapshot: dict, content, text: bytes
+) -> Publication:
+    """Render what the public pages need first; only then create the row. A failed
+    render raises before anything is visible (the outbox retries it); the files of a
+    rolled-back version are never referenced. The CSV, HTML and PDF documents of the
+    whole list take seconds at 10,000 agencies: ``agencies.render_documents`` attaches
+    them once the version is out."""
     publication = Publication(
         side=side,
         version=(latest.version + 1) if latest else 1,
         published_at=timezone.now(),
-        content_hash=content_hash,
-        snapshot=snapshot,
-        diff=compute_diff(latest.snapshot if latest else None, snapshot),
+        content=content,
+        content_hash=content.content_hash,
+        diff=compute_diff(previous, snapshot),
     )
+    publication.snapshot = snapshot  # already decoded: spare the cached property
+    publication.rendered = {language: render_public_page(publication, language) for language in LANGUAGES}
+    publication.rendered["atom"] = render_feed(side, publication)
     meta = {
         "publisher": side.code,
         "version": publication.version,
         "published_at": publication.published_at.isoformat(),
-        "content_sha256": content_hash,
+        "content_sha256": content.content_hash,
     }
-    files = {
-        "csv": render_csv(snapshot),
-        "json": render_json(meta, snapshot),
-        "html": render_document(publication, "agencies/public/document.html").encode(),
-    }
-    rendered = {language: render_public_page(publication, language) for language in LANGUAGES}
-    rendered["atom"] = render_feed(side, publication)
-    publication.rendered = rendered
-    stem = f"{side.code}-agencies-v{publication.version:05d}"
-    for kind, content in files.items():
-        getattr(publication, f"{kind}_file").save(f"{stem}.{kind}", ContentFile(content), save=False)
-        setattr(publication, f"{kind}_sha256", sha256(content))
+    _attach(publication, "json", render_json(meta, text))
     publication.save()
     return publication
+
+
+def _attach(publication: Publication, kind: str, content: bytes) -> None:
+    stem = f"{publication.side.code}-agencies-v{publication.version:05d}"
+    getattr(publication, f"{kind}_file").save(f"{stem}.{kind}", ContentFile(content), save=False)
+    setattr(publication, f"{kind}_sha256", sha256(content))
 
 
 @outbox.handler("agencies.publish")
@@ -361,17 +380,23 @@ def _publish_handler(entry) -> None:
     publish_lists(memorandum)
 
 
-@outbox.handler("agencies.render_pdf")
-def _render_pdf_handler(entry) -> None:
-    publication = Publication.objects.select_related("side").get(pk=entry.payload["publication"])
-    if publication.pdf_file:
-        return  # idempotent: rendered already
-    content = render_pdf(publication)
-    stem = f"{publication.side.code}-agencies-v{publication.version:05d}"
-    publication.pdf_file.save(f"{stem}.pdf", ContentFile(content), save=False)
-    publication.pdf_sha256 = sha256(content)
-    Publication.objects.filter(pk=publication.pk, pdf_sha256="").update(
-        pdf_file=publication.pdf_file.name, pdf_sha256=publication.pdf_sha256
+@outbox.handler("agencies.render_documents")
+def _render_documents_handler(entry) -> None:
+    """Attach the CSV, HTML and PDF files of a version; idempotent."""
+    publication = Publication.objects.select_related("side", "content").get(pk=entry.payload["publication"])
+    if publication.documents_ready:
+        return
+    _attach(publication, "csv", render_csv(publication.snapshot))
+    _attach(publication, "html", render_document(publication, "agencies/public/document.html").encode())
+    _attach(publication, "pdf", render_pdf(publication))
+    Publication.objects.filter(pk=publication.pk).update(
+        **{
+            field: getattr(publication, field)
+            if field.endswith("sha256")
+            else getattr(publication, field).name
+            for kind in ("csv", "html", "pdf")
+            for field in (f"{kind}_file", f"{kind}_sha256")
+        }
     )
 
 
@@ -421,13 +446,23 @@ class PublishedLists:
                 self._versions.move_to_end(publication_id)
         # Reload a version only while its PDF is still being rendered, and then at most
         # once per ttl: the rest of a version never changes.
-        if cached is None or (not cached[0].pdf_sha256 and now - cached[1] > self.ttl):
-            cached = (Publication.objects.select_related("side").get(pk=publication_id), now)
+        if cached is None or (not cached[0].documents_ready and now - cached[1] > self.ttl):
+            cached = self._load(publication_id, cached[0] if cached else None), now
             with self._lock:
                 self._versions[publication_id] = cached
                 while len(self._versions) > self.size:
                     self._versions.popitem(last=False)
         return cached[0]
+
+    @staticmethod
+    def _load(publication_id: int, stale: Publication | None) -> Publication:
+        """Load a version; when only its documents changed, keep the decoded content."""
+        if stale is not None:
+            fresh = Publication.objects.select_related("side").defer("rendered").get(pk=publication_id)
+            fresh.rendered = stale.rendered
+            fresh.snapshot = stale.snapshot
+            return fresh
+        return Publication.objects.select_related("side", "content").get(pk=publication_id)
 
     def clear(self) -> None:
         with self._lock:

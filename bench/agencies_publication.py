@@ -108,18 +108,25 @@ def fill_versions(memorandum) -> None:
         return
     print(f"publishing, then writing {VERSIONS_PER_SIDE} historical versions per side (once)…", flush=True)
     Publication.objects.all().delete()
-    first = publication.publish_lists(memorandum)
-    for base in first:
-        copies = []
-        for version in range(2, VERSIONS_PER_SIDE + 1):
-            copy = Publication.objects.get(pk=base.pk)
-            copy.pk = None
-            copy.version = version
-            copy.content_hash = publication.sha256(f"{base.content_hash}-{version}".encode())
-            copy.published_at = timezone.now()
-            copies.append(copy)
-        Publication.objects.bulk_create(copies, batch_size=10)
-    with connection.cursor() as cursor:
+    publication.publish_lists(memorandum)
+    # Earlier versions as copies of the first, made by PostgreSQL itself (no 5 MB
+    # snapshots through Python); each gets its own version number and content hash.
+    table = Publication._meta.db_table
+    columns = [
+        f.column
+        for f in Publication._meta.concrete_fields
+        if f.column not in ("id", "version", "content_hash", "diff")
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (version, content_hash, diff, {', '.join(columns)}) "  # noqa: S608 - model names
+            f"SELECT g.v + 1, md5(p.content_hash || g.v::text) || md5(g.v::text || p.content_hash), '{{}}'::jsonb, "
+            f"{', '.join('p.' + c for c in columns)} "
+            f"FROM {table} p CROSS JOIN generate_series(1, %s) AS g(v)",
+            [VERSIONS_PER_SIDE - 1],
+        )
+        # The real first version becomes the newest, so the next publication follows it.
+        cursor.execute(f"UPDATE {table} SET version = %s WHERE version = 1", [VERSIONS_PER_SIDE + 1])  # noqa: S608
         cursor.execute("ANALYZE")
 
 

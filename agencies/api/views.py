@@ -190,8 +190,8 @@ class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
         if publisher:
             queryset = queryset.filter(side__code=publisher)
         if self.action == "list":
-            return queryset.defer("snapshot", "rendered")
-        return queryset
+            return queryset.defer("rendered")
+        return queryset.select_related("content")
 
     def get_serializer_class(self):
         return PublicationDetailSerializer if self.action == "retrieve" else PublicationSerializer

@@ -232,15 +232,15 @@ def test_a_failed_render_leaves_no_version_and_is_retried(
     from portal.models import OutboxEntry
 
     calls = {"n": 0}
-    real = publication.render_csv
+    real = publication.render_feed
 
-    def flaky(snapshot):
+    def flaky(side, latest):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError("disk full")
-        return real(snapshot)
+        return real(side, latest)
 
-    monkeypatch.setattr(publication, "render_csv", flaky)
+    monkeypatch.setattr(publication, "render_feed", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         certified(officer, number="RETRY-1")
     assert not Publication.objects.exists()  # nothing half-written is visible
