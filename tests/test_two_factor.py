@@ -161,3 +161,14 @@ def test_an_enrolled_user_is_asked_for_the_code_even_in_the_demo(enrolled, clien
 
 def test_otp_admin_pages_are_not_a_back_door(client_for):
     assert client_for("admin").get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_the_session_gets_a_new_key_when_the_second_factor_is_verified(required, enrolled, client_for):
+    from django.conf import settings
+
+    _device, codes = enrolled
+    client = client_for("jp_officer")
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post("/accounts/2fa/verify/", {"token": codes[2]}).status_code == 302
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
+    assert client.get("/").status_code == 200

@@ -100,9 +100,18 @@ def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | No
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         audit.log("auth.otp_enrolled", actor=user, obj=user)
         codes = issue_recovery_codes(user)
+    _elevate(request, device)
+    return codes
+
+
+def _elevate(request, device) -> None:
+    """Mark the session verified under a new key: a session id seen before the second
+    factor (fixation, a shoulder) is worth nothing after it."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    sessions.rekey(request, request.user, old_key)
     django_otp.login(request, device)
     request.session[sessions.ENROLLED] = True
-    return codes
 
 
 def verify(request, token: str) -> bool:
@@ -124,8 +133,7 @@ def verify(request, token: str) -> bool:
     if device is None:
         audit.log("auth.otp_failed", actor=user, after={"step": "sign-in"})
         return False
-    django_otp.login(request, device)
-    request.session[sessions.ENROLLED] = True
+    _elevate(request, device)
     after = {"remaining": device.token_set.count()} if isinstance(device, StaticDevice) else None
     audit.log(used, actor=user, obj=user, after=after)
     return True

@@ -4,11 +4,14 @@ rendered once in the response to the POST that made them and stored nowhere read
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -24,8 +27,6 @@ def _next_url(request, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    from django.urls import reverse
-
     return reverse(default)
 
 
@@ -57,7 +58,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated and twofactor.authenticator(user) is not None and not user.is_verified():
-            return redirect(f"{_verify_url()}?next={request.get_full_path()}")
+            return redirect(f"{reverse('otp-verify')}?next={quote(request.get_full_path())}")
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, request, form, status=200):
@@ -84,12 +85,6 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
                 )
             form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
         return self.render_form(request, form, status=400)
-
-
-def _verify_url() -> str:
-    from django.urls import reverse
-
-    return reverse("otp-verify")
 
 
 class SecondFactorVerifyView(LoginRequiredMixin, View):
