@@ -46,8 +46,8 @@ messages: install ## Re-extract interface strings into locale/*/LC_MESSAGES/djan
 	$(PY) manage.py makemessages --no-obsolete --no-location -l ja -l ru -l tg --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compile_catalogs
 
-worker: install ## A Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A portal worker --loglevel INFO
+worker: install ## A Celery worker for both queues, outbox and documents (needs REDIS_URL)
+	$(VENV)/bin/celery -A portal worker -Q celery,documents --loglevel INFO
 
 beat: install ## Celery beat, the periodic outbox sweep and consent expiry (needs REDIS_URL)
 	$(VENV)/bin/celery -A portal beat --loglevel INFO

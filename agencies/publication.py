@@ -19,11 +19,12 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -382,10 +383,21 @@ def _publish_handler(entry) -> None:
 
 @outbox.handler("agencies.render_documents")
 def _render_documents_handler(entry) -> None:
-    """Attach the CSV, HTML and PDF files of a version; idempotent."""
-    publication = Publication.objects.select_related("side", "content").get(pk=entry.payload["publication"])
+    """Hand the slow documents to the ``documents`` queue, so that a long PDF never
+    holds up the outbox (a publication or a notice waiting behind it). If the broker
+    is down this raises and the outbox retries; the periodic sweep re-sends what a
+    Redis restart may have dropped."""
+    from .tasks import render_documents
+
+    render_documents.delay(entry.payload["publication"])
+
+
+def render_documents(publication_id: int) -> bool:
+    """Attach the CSV, HTML and PDF files of a version; idempotent. Returns whether
+    anything was rendered."""
+    publication = Publication.objects.select_related("side", "content").get(pk=publication_id)
     if publication.documents_ready:
-        return
+        return False
     _attach(publication, "csv", render_csv(publication.snapshot))
     _attach(publication, "html", render_document(publication, "agencies/public/document.html").encode())
     _attach(publication, "pdf", render_pdf(publication))
@@ -398,6 +410,23 @@ def _render_documents_handler(entry) -> None:
             for field in (f"{kind}_file", f"{kind}_sha256")
         }
     )
+    return True
+
+
+def resend_missing_documents(older_than_seconds: int = 600) -> int:
+    """Periodic: versions still without their documents after a while (the task was
+    lost with a Redis restart, or kept failing) are sent to the documents queue again."""
+    from .tasks import render_documents as task
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = Publication.objects.filter(published_at__lt=cutoff).filter(
+        Q(csv_sha256="") | Q(html_sha256="") | Q(pdf_sha256="")
+    )
+    count = 0
+    for publication_id in pending.values_list("pk", flat=True):
+        task.delay(publication_id)
+        count += 1
+    return count
 
 
 # --- Reading the published versions (public pages) ------------------------------------

@@ -340,7 +340,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.remind_due_investigations",
         "schedule": crontab(hour=8, minute=0),
     },
+    "agencies-documents-sweep": {
+        "task": "agencies.tasks.resend_missing_documents",
+        "schedule": timedelta(minutes=10),
+    },
 }
+# Long renders (the PDF of a whole list) have their own queue and worker, so that they
+# never hold up the outbox: `celery worker -Q documents` (docker-compose: worker-documents).
+CELERY_TASK_ROUTES = {"agencies.tasks.render_documents": {"queue": "documents"}}
 
 # The language of each side's published documents (PDF, HTML file), by country code.
 PUBLICATION_LANGUAGES = {"JP": "ja", "TJ": "tg"}

@@ -25,7 +25,9 @@ def test_certify_then_revoke_reaches_both_public_lists(cast, tmp_path):
     publication.published_lists.clear()
     log = tmp_path / "worker.log"
     env = portal_env(REDIS_URL=settings.REDIS_URL)
-    with celery("worker", "--concurrency", "2", "--loglevel", "INFO", env=env, log=log):
+    with celery(
+        "worker", "-Q", "celery,documents", "--concurrency", "2", "--loglevel", "INFO", env=env, log=log
+    ):
         wait_for(lambda: worker_ready(log), timeout=60, what="the Celery worker")
         agency = certified(cast["tj_officer"], number="INT-0001", name_tg="Ширкати «Интеграция»")
         for side in ("japan", "tajikistan"):
