@@ -70,27 +70,36 @@ def _stamp(response, etag: str, last_modified):
     return response
 
 
-def matches(row: dict, query: dict) -> bool:
+SEARCHED_FIELDS = ("name_tg", "name_ru", "name_en", "name_ja", "certification_number", "registration_number")
+
+
+def search_index(publication: Publication) -> list[str]:
+    """Per version, once per process: each agency's searchable text, case-folded, so a
+    search over 10,000 agencies is a scan of strings, not of dictionaries."""
+    index = getattr(publication, "_search_index", None)
+    if index is None:
+        index = [
+            " ".join(row.get(field) or "" for field in SEARCHED_FIELDS).casefold()
+            for row in publication.snapshot["agencies"]
+        ]
+        publication._search_index = index
+    return index
+
+
+def filtered_rows(publication: Publication, query: dict) -> list[dict]:
+    rows = publication.snapshot["agencies"]
     text = query.get("q", "").strip().casefold()
     if text:
-        haystack = " ".join(
-            row.get(field) or ""
-            for field in (
-                "name_tg",
-                "name_ru",
-                "name_en",
-                "name_ja",
-                "certification_number",
-                "registration_number",
-            )
-        ).casefold()
-        if text not in haystack:
-            return False
-    if query.get("sector") and query["sector"] not in row["sectors"]:
-        return False
-    if query.get("region") and query["region"] != row["region"]:
-        return False
-    return not (query.get("status") and query["status"] != row["status"])
+        rows = [
+            row for row, haystack in zip(rows, search_index(publication), strict=True) if text in haystack
+        ]
+    if query.get("sector"):
+        rows = [row for row in rows if query["sector"] in row["sectors"]]
+    if query.get("region"):
+        rows = [row for row in rows if row["region"] == query["region"]]
+    if query.get("status"):
+        rows = [row for row in rows if row["status"] == query["status"]]
+    return rows
 
 
 @require_GET
@@ -109,7 +118,7 @@ def agency_list(request, side_code: str):
             return not_modified
         response = HttpResponse(publication.rendered[language])
         return _remember_language(request, _stamp(response, etag, publication.published_at), language)
-    rows = [row for row in publication.snapshot["agencies"] if matches(row, query)]
+    rows = filtered_rows(publication, query)
     context = page_context(publication, rows, language=language, query=query, page=page)
     return _remember_language(request, render(request, "agencies/public/list.html", context), language)
 

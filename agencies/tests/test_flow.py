@@ -249,3 +249,11 @@ def test_a_failed_render_leaves_no_version_and_is_retried(
     OutboxEntry.objects.filter(pk=entry.pk).update(available_at=timezone.now())
     outbox.drain()
     assert Publication.objects.filter(side__code="japan").get().snapshot["agencies"][0]["key"] == "RETRY-1"
+
+
+def test_equal_content_gives_equal_bytes(officer):
+    from agencies.publication import build_snapshot, canonical
+
+    agency = certified(officer, number="DET-1")
+    first = canonical(build_snapshot(agency.memorandum))
+    assert canonical(build_snapshot(agency.memorandum)) == first
