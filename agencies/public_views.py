@@ -143,6 +143,10 @@ def _file_response(request, publication: Publication, kind: str):
     filename = f"{publication.side.code}-sending-agencies-v{publication.version}.{kind}"
     response = FileResponse(field.open("rb"), content_type=FILE_TYPES[kind], filename=filename)
     response["X-Content-SHA256"] = digest
+    if kind == "html":
+        # A standalone document with its own inline stylesheet (it must read the same
+        # when saved): allow that style and nothing else, no script at all.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     return _stamp(response, etag, publication.published_at)
 
 

@@ -9,6 +9,7 @@ from .views import audit as audit_views
 public_patterns = (
     [
         path("", public.PublicIndexView.as_view(), name="index"),
+        path("agencies/", include("agencies.public_urls")),
     ],
     "public",
 )
@@ -31,6 +32,7 @@ urlpatterns = [
     path("memorandum/<int:pk>/", core.MemorandumDetailView.as_view(), name="memorandum-detail"),
     path("organizations/", core.OrganizationListView.as_view(), name="organization-list"),
     path("public/", include(public_patterns)),
+    path("agencies/", include("agencies.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.AuditedPasswordChangeView.as_view(), name="password_change"),

@@ -187,3 +187,10 @@ def test_pdf_text_round_trip_for_japanese_russian_and_tajik(cast, django_capture
             "<b>Notbold</b>",
         ]:
             assert name in compact, (side, name)
+
+
+def test_html_document_allows_its_own_style_and_no_script(client, published):
+    response = client.get("/public/agencies/japan/current.html")
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy and "script" not in policy
+    assert "Content-Security-Policy" in client.get("/public/agencies/japan/")  # the pages keep the site's policy

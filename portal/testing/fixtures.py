@@ -26,6 +26,13 @@ def _celery_eager(request):
     app.conf.task_always_eager = previous
 
 
+#: Data migrations whose ``seed(apps, schema_editor)`` is idempotent, in dependency order.
+REFERENCE_DATA_MIGRATIONS = [
+    "portal.migrations.0002_seed_memorandum_sides_organizations",
+    "agencies.migrations.0002_seed_sectors_and_criteria",
+]
+
+
 def ensure_reference_data() -> None:
     """Re-seed what the data migrations seeded: a transactional test (live server, real
     worker) ends by truncating every table, data-migration rows included."""
@@ -33,7 +40,8 @@ def ensure_reference_data() -> None:
 
     from django.apps import apps
 
-    importlib.import_module("portal.migrations.0002_seed_memorandum_sides_organizations").seed(apps, None)
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture
