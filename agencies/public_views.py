@@ -146,7 +146,9 @@ def _file_response(request, publication: Publication, kind: str):
     if kind == "html":
         # A standalone document with its own inline stylesheet (it must read the same
         # when saved): allow that style and nothing else, no script at all.
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        )
     return _stamp(response, etag, publication.published_at)
 
 

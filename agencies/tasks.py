@@ -27,6 +27,29 @@ def render_documents(publication_id: int) -> bool:
     return publication.render_documents(publication_id)
 
 
+@shared_task(
+    name="agencies.tasks.publish_side",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=20,
+)
+def publish_side(memorandum_id: int, side_id: int) -> int:
+    """A new version of one side's list, if its content changed; idempotent."""
+    from portal.models import Memorandum
+
+    return len(publication.publish_lists(Memorandum.objects.get(pk=memorandum_id), side_ids=[side_id]))
+
+
+@shared_task(name="agencies.tasks.publish_if_changed")
+def publish_if_changed() -> int:
+    """Periodic safety net: publish any side whose list is behind the register (a
+    publish task lost with a Redis restart). Costs one snapshot when nothing changed."""
+    from portal.models import Memorandum
+
+    return sum(len(publication.publish_lists(memorandum)) for memorandum in Memorandum.objects.all())
+
+
 @shared_task(name="agencies.tasks.resend_missing_documents")
 def resend_missing_documents() -> int:
     return publication.resend_missing_documents()

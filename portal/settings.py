@@ -340,6 +340,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.remind_due_investigations",
         "schedule": crontab(hour=8, minute=0),
     },
+    "agencies-publish-sweep": {
+        "task": "agencies.tasks.publish_if_changed",
+        "schedule": timedelta(minutes=10),
+    },
     "agencies-documents-sweep": {
         "task": "agencies.tasks.resend_missing_documents",
         "schedule": timedelta(minutes=10),

@@ -193,4 +193,6 @@ def test_html_document_allows_its_own_style_and_no_script(client, published):
     response = client.get("/public/agencies/japan/current.html")
     policy = response["Content-Security-Policy"]
     assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy and "script" not in policy
-    assert "Content-Security-Policy" in client.get("/public/agencies/japan/")  # the pages keep the site's policy
+    assert "Content-Security-Policy" in client.get(
+        "/public/agencies/japan/"
+    )  # the pages keep the site's policy
