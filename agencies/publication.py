@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -311,7 +311,10 @@ def publish_lists(memorandum: Memorandum, side_ids=None) -> list[Publication]:
     snapshot = build_snapshot(memorandum)
     text = canonical(snapshot)
     content_hash = sha256(text)
-    content = None  # stored once, when a side first needs it
+    # Stored once, in its own short transaction: the per-side tasks run in parallel,
+    # and a content row held uncommitted by one side would make the other wait on the
+    # unique hash until the first finished rendering.
+    content = _store_content(content_hash, text)
     previous_snapshots: dict[str, dict] = {}  # by content hash: both sides usually share it
     created = []
     sides = memorandum.sides.order_by("pk")
@@ -329,10 +332,6 @@ def publish_lists(memorandum: Memorandum, side_ids=None) -> list[Publication]:
             previous = None
             if latest is not None:
                 previous = previous_snapshots.setdefault(latest.content_hash, latest.snapshot)
-            if content is None:
-                content, _created = PublishedContent.objects.get_or_create(
-                    content_hash=content_hash, defaults={"canonical_json": text.decode()}
-                )
             publication = _write_version(side, latest, previous, snapshot, content, text)
             audit.log(
                 "publication.published",
@@ -343,6 +342,17 @@ def publish_lists(memorandum: Memorandum, side_ids=None) -> list[Publication]:
             outbox.enqueue("agencies.render_documents", {"publication": publication.pk})
             created.append(publication)
     return created
+
+
+def _store_content(content_hash: str, text: bytes) -> PublishedContent:
+    existing = PublishedContent.objects.filter(content_hash=content_hash).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return PublishedContent.objects.create(content_hash=content_hash, canonical_json=text.decode())
+    except IntegrityError:  # the other side's task stored it first
+        return PublishedContent.objects.get(content_hash=content_hash)
 
 
 def _write_version(

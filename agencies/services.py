@@ -361,7 +361,7 @@ def reapply(agency: SendingAgency, actor: User) -> SendingAgency:
 def expire_certifications(today: dt.date | None = None) -> int:
     """Daily: a certification past its validity becomes expired (not revoked)."""
     today = today or timezone.localdate()
-    expired, memoranda = 0, set()
+    expired = 0
     for agency_id in SendingAgency.objects.due_to_expire(today).values_list("pk", flat=True):
         with transaction.atomic():
             agency = (
@@ -374,7 +374,6 @@ def expire_certifications(today: dt.date | None = None) -> int:
             _event(agency, None, previous, effective_on=agency.valid_until + dt.timedelta(days=1))
             audit.log("agency.transition", obj=agency, username="system", after={"status": agency.status})
             request_publication(agency.memorandum_id)
-            memoranda.add(agency.memorandum_id)
             expired += 1
     return expired
 

@@ -31,7 +31,7 @@ from .forms import (
     RevokeForm,
     ScreeningForm,
 )
-from .models import AgencyEvent, Investigation, Screening, SendingAgency
+from .models import Investigation, Screening, SendingAgency
 from .querysets import is_partner_officer
 
 
@@ -366,14 +366,3 @@ class ResultView(AgencyFormAction):
 
     def perform(self, form):
         return services.send_investigation_result(self.object, self.request.user, **form.cleaned_data)
-
-
-def acknowledge_pending(user):
-    """Certifications and revocations Japan has not yet acknowledged (for the home page)."""
-    from .querysets import agency_rule
-
-    rule = agency_rule(user, "view", prefix="agency__")
-    events = AgencyEvent.objects.filter(
-        to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at=None
-    )
-    return events if rule is None else events.filter(rule)
