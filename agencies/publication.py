@@ -117,22 +117,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-DIFF_FIELDS = (
-    "name_tg",
-    "name_ru",
-    "name_en",
-    "name_ja",
-    "registration_number",
-    "region",
-    "city",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "representative",
-    "sectors",
-    "valid_until",
-)
+#: What a diff compares: the published fields, the sectors and the validity.
+DIFF_FIELDS = (*PUBLISHED_FIELDS, "sectors", "valid_until")
 
 
 def compute_diff(previous: dict | None, current: dict) -> dict:

@@ -289,15 +289,14 @@ def certify(
     return agency
 
 
-def reject(agency: SendingAgency, actor: User, *, reason: str) -> SendingAgency:
+def _simple_transition(agency: SendingAgency, actor: User, target: str, **event) -> SendingAgency:
+    """A transition with no side effect beyond its event and audit entry."""
     _require_partner_writer(actor, agency.memorandum)
-    if not reason.strip():
-        raise InvalidInput(_("Give the reason for the rejection."))
     with transaction.atomic():
         agency = _lock(agency)
-        previous = _move(agency, AgencyStatus.REJECTED)
+        previous = _move(agency, target)
         agency.save(update_fields=["status", "updated_at"])
-        _event(agency, actor, previous, reason=reason)
+        _event(agency, actor, previous, **event)
         audit.log(
             "agency.transition",
             actor=actor,
@@ -306,6 +305,12 @@ def reject(agency: SendingAgency, actor: User, *, reason: str) -> SendingAgency:
             after={"status": agency.status},
         )
     return agency
+
+
+def reject(agency: SendingAgency, actor: User, *, reason: str) -> SendingAgency:
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the rejection."))
+    return _simple_transition(agency, actor, AgencyStatus.REJECTED, reason=reason)
 
 
 def revoke(
@@ -342,20 +347,8 @@ def revoke(
 
 
 def reapply(agency: SendingAgency, actor: User) -> SendingAgency:
-    _require_partner_writer(actor, agency.memorandum)
-    with transaction.atomic():
-        agency = _lock(agency)
-        previous = _move(agency, AgencyStatus.APPLICATION_RECEIVED)
-        agency.save(update_fields=["status", "updated_at"])
-        _event(agency, actor, previous)
-        audit.log(
-            "agency.transition",
-            actor=actor,
-            obj=agency,
-            before={"status": previous},
-            after={"status": agency.status},
-        )
-    return agency
+    """A rejected, revoked or expired agency applies again."""
+    return _simple_transition(agency, actor, AgencyStatus.APPLICATION_RECEIVED)
 
 
 def expire_certifications(today: dt.date | None = None) -> int:
