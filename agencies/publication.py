@@ -499,7 +499,9 @@ class PublishedLists:
             fresh.rendered = stale.rendered
             fresh.snapshot = stale.snapshot
             return fresh
-        return Publication.objects.select_related("side", "content").get(pk=publication_id)
+        # The content (5 MB at 10,000 agencies) is fetched only when a page needs the
+        # snapshot: the unfiltered list and the feed are served from ``rendered``.
+        return Publication.objects.select_related("side").get(pk=publication_id)
 
     def clear(self) -> None:
         with self._lock:
