@@ -24,10 +24,6 @@ AGENCY_TRANSITIONS: dict[str, frozenset[str]] = {
     AgencyStatus.EXPIRED: frozenset({AgencyStatus.APPLICATION_RECEIVED}),
 }
 
-#: Statuses shown on the published list: certified in its own section, the others in
-#: the section of revoked and expired certifications.
-PUBLISHED_STATUSES = frozenset({AgencyStatus.CERTIFIED, AgencyStatus.REVOKED, AgencyStatus.EXPIRED})
-
 
 class RevocationReason(models.TextChoices):
     """The public reason category shown on the list; the full reason stays internal."""

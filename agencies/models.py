@@ -364,6 +364,11 @@ class Publication(models.Model):
     content = models.ForeignKey(PublishedContent, on_delete=models.PROTECT, related_name="publications")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
     diff = models.JSONField(default=dict)
+    #: From the side's previous content to this one: {"base": its hash, "sectors": …,
+    #: "rows": rows that changed, "removed": keys that left}. Lets a process holding the
+    #: previous version advance to this one without decoding the whole content; empty
+    #: for a first version or a change too large to be worth it.
+    patch = models.JSONField(default=dict, blank=True)
     #: Pre-rendered first page of the public list, per language, and the Atom feed.
     rendered = models.JSONField(default=dict)
     json_file = models.FileField(upload_to=publication_path)

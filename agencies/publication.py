@@ -1,9 +1,10 @@
 """Publication of the certified-agency list (7(2) by the partner, 6(1)/(2) by Japan).
 
 Each change that the public list shows (a certification, a revocation, an expiry, a
-change to a published field) puts ``agencies.publish`` in the outbox. Its handler takes
-a snapshot of the register, and for each side of the memorandum whose latest version
-differs, writes a new immutable version: the snapshot, the diff with the previous
+change to a published field) puts ``agencies.publish`` in the outbox, naming the agency.
+Its handler starts one task per side; each writes, if the side's latest version differs,
+a new immutable version: the content (``snapshots``: advanced from the latest by reading
+the changed agencies again, or built whole), the patch and diff from the previous
 version, the pre-rendered public page in four languages, the Atom feed and the JSON file
 with its SHA-256. The CSV, HTML and PDF files of a long list take seconds, so a second
 outbox entry renders and attaches them after the version is out. Public pages read these
@@ -13,13 +14,12 @@ versions, never the live tables (DESIGN.md principle 6).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import threading
 import time
 from collections import OrderedDict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,119 +31,16 @@ from django.utils import timezone, translation
 from portal import audit, outbox
 from portal.models import Memorandum, Side
 
+from . import snapshots
 from .choices import AgencyStatus
-from .models import PUBLISHED_FIELDS, AgencyEvent, Publication, PublishedContent, Sector, SendingAgency
+from .models import Publication, PublishedContent, SendingAgency
+from .snapshots import PUBLIC_EVENT_STATUSES, sha256
 
 PAGE_SIZE = 50
 FEED_ENTRIES = 50
 #: Agencies named per change kind in one feed entry; the version page has them all.
 FEED_ROWS = 20
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-PUBLIC_EVENT_STATUSES = (AgencyStatus.CERTIFIED, AgencyStatus.REVOKED, AgencyStatus.EXPIRED)
-
-
-# --- Content --------------------------------------------------------------------------
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def build_snapshot(memorandum: Memorandum) -> dict:
-    """What the public may know of the register: every agency ever certified, with its
-    public fields and dated status history. Deterministic for equal content.
-
-    Read with ``values()`` (three queries, no model instances): at 10,000 agencies this
-    takes ~0.5 s where prefetching instances took ~4 s, and it runs on every publication.
-    """
-    fields = ["pk", "status", "certification_number", "certified_on", "valid_until", *PUBLISHED_FIELDS]
-    published = SendingAgency.objects.filter(memorandum=memorandum).published()
-    agencies = list(published.order_by("certification_number").values(*fields))
-    # Subqueries, not 10,000 ids sent back to the server.
-    ids = published.values("pk")
-    sectors_by_agency: dict[int, list[str]] = {}
-    through = SendingAgency.sectors.through
-    for agency_id, code in (
-        through.objects.filter(sendingagency_id__in=ids)
-        .values_list("sendingagency_id", "sector__code")
-        .iterator()
-    ):
-        sectors_by_agency.setdefault(agency_id, []).append(code)
-    history_by_agency: dict[int, list[dict]] = {}
-    events = (
-        AgencyEvent.objects.filter(agency_id__in=ids, to_status__in=PUBLIC_EVENT_STATUSES)
-        .order_by("at", "id")
-        .values_list("agency_id", "effective_on", "to_status", "public_reason", "certification_number")
-    )
-    for agency_id, effective_on, status, reason, number in events.iterator():
-        history_by_agency.setdefault(agency_id, []).append(
-            {"on": effective_on.isoformat(), "status": status, "reason": reason, "number": number}
-        )
-    rows = []
-    for agency in agencies:
-        history = history_by_agency.get(agency["pk"], [])
-        last = history[-1] if history else {}
-        status = agency["status"]
-        rows.append(
-            {
-                "key": agency["certification_number"],
-                "certification_number": agency["certification_number"],
-                "section": "certified" if status == AgencyStatus.CERTIFIED else "withdrawn",
-                "status": status if status in PUBLIC_EVENT_STATUSES else last.get("status", status),
-                "status_on": last.get("on"),
-                "reason": last.get("reason", ""),
-                "certified_on": _iso(agency["certified_on"]),
-                "valid_until": _iso(agency["valid_until"]),
-                **{name: agency[name] for name in PUBLISHED_FIELDS},
-                "sectors": sorted(sectors_by_agency.get(agency["pk"], [])),
-                "history": history,
-            }
-        )
-    sectors = {
-        sector.code: {"ja": sector.name_ja, "en": sector.name_en, "ru": sector.name_ru, "tg": sector.name_tg}
-        for sector in Sector.objects.order_by("code")
-    }
-    return {"memorandum": memorandum.partner_country, "sectors": sectors, "agencies": rows}
-
-
-def canonical(data) -> bytes:
-    """The exact bytes that are hashed and stored. ``build_snapshot`` builds every dict
-    in a fixed key order and every list in a fixed row order, so the text is
-    deterministic without ``sort_keys`` (which costs ~0.25 s at 10,000 agencies)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-#: What a diff compares: the published fields, the sectors and the validity.
-DIFF_FIELDS = (*PUBLISHED_FIELDS, "sectors", "valid_until")
-
-
-def compute_diff(previous: dict | None, current: dict) -> dict:
-    """Added, revoked, expired, reinstated and changed agencies between two snapshots."""
-    before = {row["key"]: row for row in (previous or {}).get("agencies", [])}
-    diff = {"added": [], "revoked": [], "expired": [], "reinstated": [], "changed": []}
-    for row in current["agencies"]:
-        old = before.get(row["key"])
-        summary = {"key": row["key"], "name": row["name_tg"], "on": row["status_on"], "reason": row["reason"]}
-        if old is None:
-            diff["added" if row["section"] == "certified" else row["status"]].append(summary)
-            continue
-        if old["status"] != row["status"]:
-            if row["status"] == AgencyStatus.REVOKED:
-                diff["revoked"].append(summary)
-            elif row["status"] == AgencyStatus.EXPIRED:
-                diff["expired"].append(summary)
-            elif row["status"] == AgencyStatus.CERTIFIED:
-                diff["reinstated"].append(summary)
-        fields = {
-            name: [old.get(name), row.get(name)] for name in DIFF_FIELDS if old.get(name) != row.get(name)
-        }
-        if fields:
-            diff["changed"].append({"key": row["key"], "name": row["name_tg"], "fields": fields})
-    return {key: value for key, value in diff.items() if value}
 
 
 # --- Renderings -----------------------------------------------------------------------
@@ -210,6 +107,14 @@ def sections(agencies: list[dict]) -> tuple[list[dict], list[dict]]:
     return certified, withdrawn
 
 
+def regions(publication) -> list[str]:
+    """The regions a version's filter offers; computed once per version and process."""
+    cached = getattr(publication, "_regions", None)
+    if cached is None:
+        cached = publication._regions = sorted({row["region"] for row in publication.snapshot["agencies"]})
+    return cached
+
+
 def page_context(
     publication, rows: list[dict], *, language: str, query: dict | None = None, page: int = 1
 ) -> dict:
@@ -221,7 +126,7 @@ def page_context(
         "publication": publication,
         "side": publication.side,
         "sector_names": {code: names.get(language) or names.get("en") for code, names in sectors.items()},
-        "regions": sorted({row["region"] for row in publication.snapshot["agencies"]}),
+        "regions": regions(publication),
         "certified": certified[start : start + PAGE_SIZE],
         "withdrawn": withdrawn[start : start + PAGE_SIZE],
         "certified_total": len(certified),
@@ -290,83 +195,136 @@ def render_pdf(publication: Publication) -> bytes:
 
 # --- Publishing -----------------------------------------------------------------------
 
+#: Agencies changed this long before the latest version are read again with the ones a
+#: task names, so that a burst of changes (the daily expiry) makes one version.
+RECENT_CHANGES = timedelta(minutes=1)
+#: A patch with more rows than this is not kept: readers load such a version whole.
+PATCH_ROWS_LIMIT = 1000
+#: Tries when another task publishes the same side between reading and writing.
+RACE_ATTEMPTS = 5
 
-def publish_lists(memorandum: Memorandum, side_ids=None) -> list[Publication]:
+
+def publish_lists(memorandum: Memorandum, side_ids=None, agency_ids=None) -> list[Publication]:
     """Publish a new version for each side (or each of ``side_ids``) whose latest
-    differs from the register. Publishing the same content twice creates nothing."""
-    snapshot = build_snapshot(memorandum)
-    text = canonical(snapshot)
-    content_hash = sha256(text)
-    # Stored once, in its own short transaction: the per-side tasks run in parallel,
-    # and a content row held uncommitted by one side would make the other wait on the
-    # unique hash until the first finished rendering.
-    content = _store_content(content_hash, text)
-    previous_snapshots: dict[str, dict] = {}  # by content hash: both sides usually share it
-    created = []
+    differs from the register. Publishing the same content twice creates nothing.
+
+    ``agency_ids`` names the agencies whose change asked for this: when this process
+    built the side's latest content, the new one is advanced from it by reading those
+    agencies again (milliseconds); otherwise, and when no agency is named (the periodic
+    sweep), the content is built whole from the register."""
     sides = memorandum.sides.order_by("pk")
     if side_ids is not None:
         sides = sides.filter(pk__in=side_ids)
+    whole: list[snapshots.Content] = []  # built at most once for all sides
+    created = []
     for side_id in sides.values_list("pk", flat=True):
-        with transaction.atomic():
-            # The side row serialises publishers: version numbers have no gaps or forks.
-            side = Side.objects.select_for_update().get(pk=side_id)
-            latest = (
-                Publication.objects.filter(side=side).order_by("-version").select_related("content").first()
-            )
-            if latest is not None and latest.content_hash == content_hash:
-                continue
-            previous = None
-            if latest is not None:
-                previous = previous_snapshots.setdefault(latest.content_hash, latest.snapshot)
-            publication = _write_version(side, latest, previous, snapshot, content, text)
-            audit.log(
-                "publication.published",
-                obj=publication,
-                username="system",
-                after={"version": publication.version, "sha256": content_hash},
-            )
-            outbox.enqueue("agencies.render_documents", {"publication": publication.pk})
+        publication = _publish_side(memorandum, side_id, agency_ids, whole)
+        if publication is not None:
             created.append(publication)
     return created
 
 
+def _publish_side(memorandum: Memorandum, side_id: int, agency_ids, whole: list) -> Publication | None:
+    for _attempt in range(RACE_ATTEMPTS):
+        latest = (
+            Publication.objects.filter(side_id=side_id)
+            .order_by("-version")
+            .only("pk", "version", "published_at", "content_hash", "content_id")
+            .first()
+        )
+        content, base = _next_content(memorandum, latest, agency_ids, whole)
+        if latest is not None and latest.content_hash == content.hash:
+            return None
+        # Stored in its own short transaction, before the side's lock: the other side's
+        # task stores the same content at the same time and must not wait on it.
+        stored = _store_content(content.hash, content.text)
+        with transaction.atomic():
+            # The side row serialises publishers: version numbers have no gaps or forks.
+            side = Side.objects.select_for_update().get(pk=side_id)
+            newest = Publication.objects.filter(side=side).order_by("-version").values_list("pk", flat=True)
+            if newest.first() != (latest.pk if latest else None):
+                whole.clear()  # built before that version: it may miss what that one shows
+                continue  # another task published this side meanwhile: start again from its version
+            publication = _write_version(side, latest, content, stored, base)
+            audit.log(
+                "publication.published",
+                obj=publication,
+                username="system",
+                after={"version": publication.version, "sha256": content.hash},
+            )
+            outbox.enqueue("agencies.render_documents", {"publication": publication.pk})
+            return publication
+    raise RuntimeError(f"side {side_id}: the latest version kept changing; the outbox will retry")
+
+
+def _next_content(memorandum: Memorandum, latest: Publication | None, agency_ids, whole: list):
+    """The content to publish after ``latest``, and the base it is compared with: a
+    (content, patch) pair for ``latest``, or None for a first version."""
+    base = snapshots.recent.get(latest.content_hash) if latest is not None else None
+    if base is not None and agency_ids is not None:
+        recently_changed = SendingAgency.objects.filter(
+            memorandum=memorandum, updated_at__gte=latest.published_at - RECENT_CHANGES
+        ).values_list("pk", flat=True)
+        content, patch = snapshots.advance(base, memorandum, {*agency_ids, *recently_changed})
+        snapshots.recent.remember(content)
+        return content, (base.data, patch)
+    if not whole:
+        whole.append(snapshots.build(memorandum))
+    content = whole[0]
+    snapshots.recent.remember(content)
+    if latest is None:
+        return content, None
+    if latest.content_hash == content.hash:
+        return content, None
+    previous = base.data if base is not None else latest.snapshot
+    return content, (previous, snapshots.patch_between(latest.content_hash, previous, content.data))
+
+
 def _store_content(content_hash: str, text: bytes) -> PublishedContent:
-    existing = PublishedContent.objects.filter(content_hash=content_hash).first()
+    existing = PublishedContent.objects.filter(content_hash=content_hash).only("pk", "content_hash").first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             return PublishedContent.objects.create(content_hash=content_hash, canonical_json=text.decode())
     except IntegrityError:  # the other side's task stored it first
-        return PublishedContent.objects.get(content_hash=content_hash)
+        return PublishedContent.objects.only("pk", "content_hash").get(content_hash=content_hash)
 
 
 def _write_version(
-    side: Side, latest: Publication | None, previous: dict | None, snapshot: dict, content, text: bytes
+    side: Side, latest: Publication | None, content: snapshots.Content, stored: PublishedContent, base
 ) -> Publication:
     """Render what the public pages need first; only then create the row. A failed
     render raises before anything is visible (the outbox retries it); the files of a
     rolled-back version are never referenced. The CSV, HTML and PDF documents of the
     whole list take seconds at 10,000 agencies: ``agencies.render_documents`` attaches
     them once the version is out."""
+    if base is None:
+        diff, patch = snapshots.compute_diff(None, content.data), {}
+    else:
+        previous, patch = base
+        diff = snapshots.diff_of_patch(previous, patch)
+        if len(patch["rows"]) > PATCH_ROWS_LIMIT:
+            patch = {}
     publication = Publication(
         side=side,
         version=(latest.version + 1) if latest else 1,
         published_at=timezone.now(),
-        content=content,
-        content_hash=content.content_hash,
-        diff=compute_diff(previous, snapshot),
+        content=stored,
+        content_hash=content.hash,
+        diff=diff,
+        patch=patch,
     )
-    publication.snapshot = snapshot  # already decoded: spare the cached property
+    publication.snapshot = content.data  # already decoded: spare the cached property
     publication.rendered = {language: render_public_page(publication, language) for language in LANGUAGES}
     publication.rendered["atom"] = render_feed(side, publication)
     meta = {
         "publisher": side.code,
         "version": publication.version,
         "published_at": publication.published_at.isoformat(),
-        "content_sha256": content.content_hash,
+        "content_sha256": content.hash,
     }
-    _attach(publication, "json", render_json(meta, text))
+    _attach(publication, "json", render_json(meta, content.text))
     publication.save()
     return publication
 
@@ -379,14 +337,16 @@ def _attach(publication: Publication, kind: str, content: bytes) -> None:
 
 @outbox.handler("agencies.publish")
 def _publish_handler(entry) -> None:
-    """One task per side, so that two workers publish both lists at once (at 10,000
-    agencies each side takes ~1.3 s). If the broker is down this raises and the outbox
-    retries; the periodic ``publish_if_changed`` catches anything Redis lost."""
+    """One task per side, so that two workers publish both lists at once. The entry
+    names the agencies that changed (entries written before it did rebuild whole). If
+    the broker is down this raises and the outbox retries; the periodic
+    ``publish_if_changed`` catches anything Redis lost."""
     from .tasks import publish_side
 
     memorandum = Memorandum.objects.get(pk=entry.payload["memorandum"])
+    agency_ids = entry.payload.get("agencies")
     for side_id in memorandum.sides.order_by("pk").values_list("pk", flat=True):
-        publish_side.delay(memorandum.pk, side_id)
+        publish_side.delay(memorandum.pk, side_id, agency_ids)
 
 
 @outbox.handler("agencies.render_documents")
@@ -491,17 +451,32 @@ class PublishedLists:
                     self._versions.popitem(last=False)
         return cached[0]
 
-    @staticmethod
-    def _load(publication_id: int, stale: Publication | None) -> Publication:
+    def _load(self, publication_id: int, stale: Publication | None) -> Publication:
         """Load a version; when only its documents changed, keep the decoded content."""
         if stale is not None:
             fresh = Publication.objects.select_related("side").defer("rendered").get(pk=publication_id)
             fresh.rendered = stale.rendered
-            fresh.snapshot = stale.snapshot
+            if "snapshot" in stale.__dict__:
+                fresh.snapshot = stale.snapshot
             return fresh
-        # The content (5 MB at 10,000 agencies) is fetched only when a page needs the
-        # snapshot: the unfiltered list and the feed are served from ``rendered``.
-        return Publication.objects.select_related("side").get(pk=publication_id)
+        publication = Publication.objects.select_related("side").get(pk=publication_id)
+        # The content (5 MB at 10,000 agencies) is decoded only when a page needs the
+        # snapshot (the unfiltered list and the feed are served from ``rendered``), and
+        # not at all when the previous version is at hand: its patch leads here.
+        base = self._decoded(publication.patch.get("base"))
+        if base is not None:
+            publication.snapshot = snapshots.apply_patch(base.snapshot, publication.patch)
+        return publication
+
+    def _decoded(self, content_hash: str | None) -> Publication | None:
+        """A cached version with this content whose snapshot is already decoded."""
+        if not content_hash:
+            return None
+        with self._lock:
+            for cached, _checked in reversed(self._versions.values()):
+                if cached.content_hash == content_hash and "snapshot" in cached.__dict__:
+                    return cached
+        return None
 
     def clear(self) -> None:
         with self._lock:

@@ -69,10 +69,10 @@ class SendingAgencyQuerySet(models.QuerySet):
         return self.filter(status=AgencyStatus.CERTIFIED)
 
     def published(self) -> SendingAgencyQuerySet:
-        """Agencies the public list shows: certified, and revoked or expired ones."""
-        from .choices import PUBLISHED_STATUSES
-
-        return self.filter(status__in=PUBLISHED_STATUSES, certification_number__isnull=False)
+        """Agencies the public list shows: every agency ever certified, in the certified
+        section or with its revocation or expiry, also once it applies again (the list
+        never drops a revoked agency silently)."""
+        return self.filter(certification_number__isnull=False)
 
     def due_to_expire(self, on) -> SendingAgencyQuerySet:
         return self.filter(status=AgencyStatus.CERTIFIED, valid_until__lt=on)

@@ -80,9 +80,10 @@ def _event(
     )
 
 
-def request_publication(memorandum_id: int) -> None:
-    """Promise a new version of both sides' lists (no new version if nothing changed)."""
-    outbox.enqueue("agencies.publish", {"memorandum": memorandum_id})
+def request_publication(agency: SendingAgency) -> None:
+    """Promise a new version of both sides' lists showing this agency's change (no new
+    version if nothing public changed). Called in the change's transaction."""
+    outbox.enqueue("agencies.publish", {"memorandum": agency.memorandum_id, "agencies": [agency.pk]})
 
 
 def _notify_japan(agency: SendingAgency, kind: str, event: AgencyEvent) -> None:
@@ -140,7 +141,7 @@ def update_agency(agency: SendingAgency, actor: User, *, sectors=None, **fields)
             _event(agency, actor, agency.status, changes=changes)
             audit.log("agency.updated", actor=actor, obj=agency, before=before, after=after)
             if agency.certification_number:
-                request_publication(agency.memorandum_id)
+                request_publication(agency)
     return agency
 
 
@@ -284,7 +285,7 @@ def certify(
             before={"status": previous},
             after={"status": agency.status, "certification_number": certification_number},
         )
-        request_publication(agency.memorandum_id)
+        request_publication(agency)
         _notify_japan(agency, "agency.certified", event)
     return agency
 
@@ -341,7 +342,7 @@ def revoke(
             before={"status": previous},
             after={"status": agency.status, "public_reason": public_reason},
         )
-        request_publication(agency.memorandum_id)
+        request_publication(agency)
         _notify_japan(agency, "agency.revoked", event)
     return agency
 
@@ -366,7 +367,7 @@ def expire_certifications(today: dt.date | None = None) -> int:
             agency.save(update_fields=["status", "updated_at"])
             _event(agency, None, previous, effective_on=agency.valid_until + dt.timedelta(days=1))
             audit.log("agency.transition", obj=agency, username="system", after={"status": agency.status})
-            request_publication(agency.memorandum_id)
+            request_publication(agency)
             expired += 1
     return expired
 

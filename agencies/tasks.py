@@ -34,11 +34,12 @@ def render_documents(publication_id: int) -> bool:
     retry_backoff_max=300,
     max_retries=20,
 )
-def publish_side(memorandum_id: int, side_id: int) -> int:
+def publish_side(memorandum_id: int, side_id: int, agency_ids: list[int] | None = None) -> int:
     """A new version of one side's list, if its content changed; idempotent."""
     from portal.models import Memorandum
 
-    return len(publication.publish_lists(Memorandum.objects.get(pk=memorandum_id), side_ids=[side_id]))
+    memorandum = Memorandum.objects.get(pk=memorandum_id)
+    return len(publication.publish_lists(memorandum, side_ids=[side_id], agency_ids=agency_ids))
 
 
 @shared_task(name="agencies.tasks.publish_if_changed")
