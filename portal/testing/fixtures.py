@@ -76,6 +76,26 @@ def org(db):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_directory(tmp_path_factory):
+    """Uploaded and published files go to a directory of the run, not to the
+    developer's media/; the environment passes it to the worker processes of the
+    integration tests."""
+    import os
+
+    from django.test.utils import override_settings
+
+    media = str(tmp_path_factory.mktemp("media"))
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = media
+    with override_settings(MEDIA_ROOT=media):
+        yield media
+    if previous is None:
+        del os.environ["MEDIA_ROOT"]
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     """PBKDF2 at production strength costs ~0.4 s a password; the cast has nine."""
     from django.conf import settings
