@@ -4,8 +4,6 @@ revocation, and the immutable published versions of the certified list."""
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -381,6 +379,9 @@ class Publication(models.Model):
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf_file = models.FileField(upload_to=publication_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    #: Storage names of gzip copies of the text files, by kind ("json", "csv", "html"),
+    #: served to clients that accept gzip; the hashes above are of the files themselves.
+    gzip_files = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("published list version")
@@ -396,7 +397,9 @@ class Publication(models.Model):
 
     @cached_property
     def snapshot(self) -> dict:
-        return json.loads(self.content.canonical_json)
+        from .snapshots import load
+
+        return load(self.content.canonical_json)
 
     @property
     def documents_ready(self) -> bool:

@@ -17,6 +17,7 @@ diff.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import OrderedDict
@@ -38,6 +39,20 @@ def encode(value) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def load(text: str) -> dict:
+    """Decode a content that the process keeps (a version the public pages read).
+
+    Its ~100,000 objects (10,000 agencies) would otherwise be scanned by every full pass
+    of the cyclic garbage collector, ~50 ms each: the p99 of every request the process
+    serves. Decoded content holds no reference cycles and is freed by reference counting
+    once dropped, so it is moved out of the collector's reach (``gc.freeze``), after one
+    collection so that no garbage cycle is frozen with it."""
+    data = json.loads(text)
+    gc.collect()
+    gc.freeze()
+    return data
 
 
 class Content:
