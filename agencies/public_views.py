@@ -7,10 +7,14 @@ and Last-Modified; searching and filtering work on the version's snapshot in mem
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET
 
@@ -37,7 +41,10 @@ def visitor_language(request) -> str:
 
 
 def _remember_language(request, response, language: str):
-    if request.GET.get("lang") in LANGUAGE_CODES:
+    if (
+        request.GET.get("lang") in LANGUAGE_CODES
+        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+    ):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
@@ -111,16 +118,61 @@ def agency_list(request, side_code: str):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    tag = f"{publication.content_hash[:20]}-{publication.version}"
     if not query and page == 1:
-        etag = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-{language}")
-        not_modified = _conditional(request, etag, publication.published_at)
-        if not_modified:
-            return not_modified
-        response = HttpResponse(publication.rendered[language])
-        return _remember_language(request, _stamp(response, etag, publication.published_at), language)
-    rows = filtered_rows(publication, query)
-    context = page_context(publication, rows, language=language, query=query, page=page)
-    return _remember_language(request, render(request, "agencies/public/list.html", context), language)
+        return _page_response(
+            request,
+            publication,
+            language,
+            f"{tag}-{language}",
+            lambda: published_lists.page(publication, language),
+        )
+    key = (language, page, *sorted(query.items()))
+
+    def render_page() -> str:
+        context = page_context(
+            publication, filtered_rows(publication, query), language=language, query=query, page=page
+        )
+        return render_to_string("agencies/public/list.html", context)  # nothing of the visitor's
+
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return _page_response(
+        request,
+        publication,
+        language,
+        f"{tag}-{digest}",
+        lambda: published_lists.searched_page(publication, key, render_page),
+    )
+
+
+def _page_response(request, publication: Publication, language: str, tag: str, page) -> HttpResponse:
+    """A list page (``page()`` gives it) with its ETag, gzipped for the clients that
+    accept gzip, or 304 when the client has it already."""
+    packed = accepts_gzip(request)
+    etag = quote_etag(f"{tag}-gzip" if packed else tag)
+    response = _conditional(request, etag, publication.published_at)
+    if response is None:
+        sent = page()
+        response = HttpResponse(sent.gzipped if packed else sent.body)
+        if packed:
+            response["Content-Encoding"] = "gzip"
+        _stamp(response, etag, publication.published_at)
+    _remember_language(request, response, language)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def accepts_gzip(request) -> bool:
+    """Whether Accept-Encoding admits gzip (and does not refuse it with q=0)."""
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, *params = (part.strip() for part in coding.split(";"))
+        if name.lower() in ("gzip", "x-gzip", "*"):
+            quality = next((param[2:] for param in params if param.startswith("q=")), "1")
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _file_response(request, publication: Publication, kind: str):
@@ -136,12 +188,22 @@ def _file_response(request, publication: Publication, kind: str):
         )
         response["Retry-After"] = "30"
         return response
-    etag = quote_etag(digest)
+    # The gzip copy when the client takes it (it is the same file, encoded: its hash
+    # is the file's, its ETag its own, as HTTP asks of each representation).
+    compressed = publication.gzip_files.get(kind) if accepts_gzip(request) else None
+    etag = quote_etag(f"{digest}-gzip" if compressed else digest)
     not_modified = _conditional(request, etag, publication.published_at)
     if not_modified:
+        if kind in publication.gzip_files:
+            patch_vary_headers(not_modified, ["Accept-Encoding"])
         return not_modified
     filename = f"{publication.side.code}-sending-agencies-v{publication.version}.{kind}"
-    response = FileResponse(field.open("rb"), content_type=FILE_TYPES[kind], filename=filename)
+    source = field.storage.open(compressed, "rb") if compressed else field.open("rb")
+    response = FileResponse(source, content_type=FILE_TYPES[kind], filename=filename)
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    if kind in publication.gzip_files:
+        patch_vary_headers(response, ["Accept-Encoding"])
     response["X-Content-SHA256"] = digest
     if kind == "html":
         # A standalone document with its own inline stylesheet (it must read the same

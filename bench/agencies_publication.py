@@ -8,7 +8,9 @@ With 10,000 agencies and 200 published versions (100 per side), prints:
 - the PDF of 1,000 agencies (target < 5 s, always in a task);
 - p50/p95 from a revocation's commit to both public lists showing it, with a real
   Celery worker and gunicorn serving the pages (target p95 < 2 s);
-- throughput and p99 of the public list page and the JSON, as a ratio to a trivial
+- the time to render one version's documents (CSV, HTML, PDF and gzip copies);
+- throughput and p99 of the public list page and the JSON (conditional, gzip as
+  browsers and HTTP libraries ask for it, and uncompressed), as a ratio to a trivial
   Django view on the same gunicorn (targets ≥ 0.8 and p99 < 50 ms), measured with wrk.
 
 The database is filled on the first run (a few minutes) and reused afterwards.
@@ -195,10 +197,12 @@ WRK_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")
 WRK_P99 = re.compile(r"\s99%\s+([\d.]+)(us|ms|s)")
 
 
-def wrk(path: str, header: str | None = None) -> tuple[float, float]:
+def wrk(path: str, header: str | None = None, script: str | None = None) -> tuple[float, float]:
     command = ["wrk", "-t2", "-c32", f"-d{WRK_SECONDS}s", "--latency"]
     if header:
         command += ["-H", header]
+    if script:
+        command += ["-s", str(BASE / "bench" / script)]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
     ).stdout
@@ -286,22 +290,45 @@ def main() -> None:
         # Throughput of the web tier alone, as in shared/notes/http-ceilings.md: the
         # documents worker (a backlog of 10,000-agency PDFs by now) is stopped first.
         stop(documents)
+        # The newest version's documents (its PDF of 10,000 agencies, and the gzip
+        # copies served to clients that accept gzip), rendered here as the worker would.
+        current = Publication.objects.filter(side__code="japan").latest()
+        start = time.perf_counter()
+        if publication.render_documents(current.pk):
+            elapsed = time.perf_counter() - start
+            print(
+                f"documents of a {AGENCIES:,}-agency version (CSV, HTML, PDF, gzip copies): {elapsed:.1f} s"
+            )
+        time.sleep(1)  # the pages' cache notices the documents
         etag = None
         with urllib.request.urlopen(
             f"http://127.0.0.1:{PORT}/public/agencies/japan/current.json", timeout=30
         ) as r:  # noqa: S310
             etag = r.headers["ETag"]
         trivial, trivial_p99 = wrk("/bench/trivial")
-        print(f"trivial view:                      {trivial:8.0f} req/s  p99 {trivial_p99:6.1f} ms")
-        for name, path, header in [
-            ("public list page (ja)", "/public/agencies/japan/?lang=ja", None),
-            ("public list page (tg)", "/public/agencies/tajikistan/?lang=tg", None),
-            ("public list page, search", "/public/agencies/japan/?q=BENCH-0001", None),
-            ("JSON, conditional (304)", "/public/agencies/japan/current.json", f"If-None-Match: {etag}"),
-            ("JSON, full list (200)", "/public/agencies/japan/current.json", None),
+        print(f"{'trivial view':36} {trivial:8.0f} req/s  p99 {trivial_p99:6.1f} ms")
+        for name, path, header, script in [
+            ("public list page (ja)", "/public/agencies/japan/?lang=ja", None, None),
+            ("public list page (tg)", "/public/agencies/tajikistan/?lang=tg", None, None),
+            ("public list page (ja, gzip)", "/public/agencies/japan/?lang=ja", "Accept-Encoding: gzip", None),
+            ("search, the same query (kept page)", "/public/agencies/japan/?q=BENCH-0001", None, None),
+            ("search, a new query each time", "/", None, "unique_searches.lua"),
+            (
+                "JSON, conditional (304)",
+                "/public/agencies/japan/current.json",
+                f"If-None-Match: {etag}",
+                None,
+            ),
+            (
+                "JSON, full list (200, gzip)",
+                "/public/agencies/japan/current.json",
+                "Accept-Encoding: gzip",
+                None,
+            ),
+            ("JSON, full list (200, identity)", "/public/agencies/japan/current.json", None, None),
         ]:
-            rate, p99 = wrk(path, header)
-            print(f"{name:34} {rate:8.0f} req/s  p99 {p99:6.1f} ms  ratio {rate / trivial:.2f}")
+            rate, p99 = wrk(path, header, script)
+            print(f"{name:36} {rate:8.0f} req/s  p99 {p99:6.1f} ms  ratio {rate / trivial:.2f}")
     finally:
         stop(worker, documents, gunicorn)
 

@@ -2,6 +2,7 @@
 escaped everywhere, cache-friendly, in four languages."""
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -90,6 +91,29 @@ def test_files_carry_the_published_sha256(client, published):
     assert data["version"] == latest.version and data["content_sha256"] == latest.content_hash
 
 
+@pytest.mark.parametrize("kind", ["json", "csv", "html"])
+def test_text_files_are_served_gzipped_to_clients_that_accept_it(client, published, kind):
+    latest = Publication.objects.filter(side__code="japan").latest()
+    url = f"/public/agencies/japan/versions/{latest.version}.{kind}"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    packed = client.get(url, headers={"Accept-Encoding": "br;q=1.0, gzip;q=0.8, *;q=0.1"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    body = gzip.decompress(b"".join(packed.streaming_content))
+    assert body == b"".join(plain.streaming_content)
+    assert publication.sha256(body) == packed["X-Content-SHA256"] == getattr(latest, f"{kind}_sha256")
+    assert packed["ETag"] != plain["ETag"]  # one per representation
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304
+    refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused
+
+
+def test_the_pdf_has_no_gzip_copy(client, published):
+    response = client.get("/public/agencies/japan/current.pdf", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response and "Accept-Encoding" not in response.get("Vary", "")
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -107,6 +131,49 @@ def test_search_and_filters(client, published, query, expected):
     html = client.get(f"/public/agencies/japan/?{query}").content.decode()
     shown = {key for key in ("TJ-A-1", "TJ-A-2") if f"/agency/{key}/" in html}
     assert shown == expected
+
+
+@pytest.mark.parametrize(
+    "path", ["/public/agencies/japan/?lang=ja", "/public/agencies/japan/?q=TJ-A&lang=ja"]
+)
+def test_list_pages_are_gzipped_for_browsers(client, published, path):
+    plain = client.get(path)
+    packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    for response in (plain, packed):
+        assert {"Accept-Encoding", "Accept-Language", "Cookie"} <= {
+            part.strip() for part in response["Vary"].split(",")
+        }
+    assert packed["ETag"] != plain["ETag"]
+    revalidated = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert revalidated.status_code == 304 and revalidated["ETag"] == packed["ETag"]
+
+
+def test_the_language_cookie_is_set_only_when_it_changes(client, published):
+    assert client.get("/public/agencies/japan/?lang=ru").cookies["portal_language"].value == "ru"
+    assert "portal_language" not in client.get("/public/agencies/japan/?lang=ru").cookies
+    assert client.get("/public/agencies/japan/?lang=ja").cookies["portal_language"].value == "ja"
+
+
+def test_a_searched_page_is_rendered_once_and_revalidated(client, published, monkeypatch):
+    from agencies import public_views
+
+    renders = []
+    real = public_views.render_to_string
+    monkeypatch.setattr(public_views, "render_to_string", lambda *a, **k: renders.append(1) or real(*a, **k))
+    first = client.get("/public/agencies/japan/?q=TJ-A&lang=en")
+    again = client.get("/public/agencies/japan/?q=TJ-A&lang=en")
+    assert first.content == again.content and len(renders) == 1
+    assert (
+        client.get(
+            "/public/agencies/japan/?q=TJ-A&lang=en", headers={"If-None-Match": first["ETag"]}
+        ).status_code
+        == 304
+    )
+    other = client.get("/public/agencies/japan/?q=TJ-A-1&lang=en")
+    assert other["ETag"] != first["ETag"] and len(renders) == 2
+    assert client.get("/public/agencies/japan/?q=TJ-A&lang=ru")["ETag"] != first["ETag"]
 
 
 def test_etag_and_last_modified(client, published):
@@ -150,8 +217,13 @@ def test_public_json_api(client, published):
         "TJ-A-1",
         "TJ-A-2",
     }
-    old = client.get("/api/v1/published-agency-lists/1/?publisher=japan").json()
-    assert old["diff"]["added"]
+    old = client.get("/api/v1/published-agency-lists/1/?publisher=japan")
+    assert old.json()["diff"]["added"]
+    # The content is the stored canonical text itself: its SHA-256 is the content hash.
+    body = old.content.decode()
+    content = body[body.index(',"content":') + len(',"content":') : -1]
+    assert publication.sha256(content.encode()) == old.json()["content_hash"]
+    assert json.loads(content) == old.json()["content"]
 
 
 def test_unknown_side_is_404(client, db):
