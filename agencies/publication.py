@@ -363,11 +363,42 @@ def _render_documents_handler(entry) -> None:
 
 def render_documents(publication_id: int) -> bool:
     """Attach the CSV, HTML and PDF files of a version, and a gzip copy of each text
-    file for the clients that accept it; idempotent. Returns whether anything was
-    rendered."""
-    publication = Publication.objects.select_related("side", "content").get(pk=publication_id)
-    if publication.documents_ready:
-        return False
+    file for the clients that accept it; idempotent. Returns whether this version's
+    were rendered here.
+
+    The documents of 10,000 agencies take ~25 s, so after a burst of changes the queue
+    holds one task per version, oldest first. Each task first renders the side's newest
+    version still without documents (the one visitors download), then its own: the
+    newest files are out after one render, not after the whole backlog."""
+    publication = Publication.objects.only("side_id", "version").get(pk=publication_id)
+    newest = (
+        Publication.objects.filter(side_id=publication.side_id, version__gt=publication.version)
+        .filter(Q(csv_sha256="") | Q(html_sha256="") | Q(pdf_sha256=""))
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest is not None:
+        _render_documents(newest)
+    return _render_documents(publication_id)
+
+
+def _render_documents(publication_id: int) -> bool:
+    with transaction.atomic():
+        # Locked while rendering: a second documents worker skips a version in hand.
+        publication = (
+            Publication.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("side", "content")
+            .filter(pk=publication_id)
+            .first()
+        )
+        if publication is None or publication.documents_ready:
+            return False
+        _attach_documents(publication)
+    return True
+
+
+def _attach_documents(publication: Publication) -> None:
     texts = {
         "csv": render_csv(publication.snapshot),
         "html": render_document(publication, "agencies/public/document.html").encode(),
@@ -389,7 +420,6 @@ def render_documents(publication_id: int) -> bool:
             for field in (f"{kind}_file", f"{kind}_sha256")
         },
     )
-    return True
 
 
 def _attach_gzip(publication: Publication, kind: str, content: bytes) -> None:

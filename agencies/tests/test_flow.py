@@ -258,3 +258,25 @@ def test_equal_content_gives_equal_bytes(officer):
     first = snapshots.build(agency.memorandum)
     assert first.text == snapshots.encode(first.data)  # the rows' bytes joined = the whole encoded
     assert snapshots.build(agency.memorandum).text == first.text
+
+
+def test_after_a_burst_the_newest_version_gets_its_documents_first(officer, monkeypatch):
+    agency = certified(officer, number="BURST-1")  # callbacks not run: nothing rendered yet
+    publication.publish_lists(agency.memorandum)
+    for phone in ("+992 1", "+992 2"):
+        services.update_agency(agency, officer, phone=phone)
+        publication.publish_lists(agency.memorandum, agency_ids=[agency.pk])
+    japan = Publication.objects.filter(side__code="japan").order_by("version")
+    assert [p.documents_ready for p in japan] == [False, False, False]
+    rendered = []
+    real = publication.render_pdf
+    monkeypatch.setattr(publication, "render_pdf", lambda p: rendered.append(p.version) or real(p))
+    oldest, middle, newest = japan
+    assert publication.render_documents(oldest.pk) is True
+    assert rendered == [newest.version, oldest.version]
+    # Its own are done; it still helps with the newest version left without documents.
+    assert publication.render_documents(oldest.pk) is False
+    assert rendered == [newest.version, oldest.version, middle.version]
+    assert publication.render_documents(middle.pk) is False  # idempotent
+    assert len(rendered) == 3
+    assert all(p.documents_ready for p in japan.all())
