@@ -7,6 +7,7 @@ and Last-Modified; searching and filtering work on the version's snapshot in mem
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -70,9 +71,13 @@ def _conditional(request, etag: str, last_modified) -> HttpResponse | None:
     return None
 
 
+#: A version's Last-Modified, formatted once (the list pages' hot path).
+_http_date = functools.lru_cache(maxsize=64)(http_date)
+
+
 def _stamp(response, etag: str, last_modified):
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Last-Modified"] = _http_date(last_modified.timestamp())
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
 
@@ -158,7 +163,7 @@ def _page_response(request, publication: Publication, language: str, tag: str, p
             response["Content-Encoding"] = "gzip"
         _stamp(response, etag, publication.published_at)
     _remember_language(request, response, language)
-    patch_vary_headers(response, ["Accept-Encoding"])
+    response["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
     return response
 
 
