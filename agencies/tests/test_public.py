@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agencies import publication, services
 from agencies.choices import RevocationReason
@@ -269,3 +271,23 @@ def test_html_document_allows_its_own_style_and_no_script(client, published):
     assert "Content-Security-Policy" in client.get(
         "/public/agencies/japan/"
     )  # the pages keep the site's policy
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet="abAБбジ \n-1", max_size=8), max_size=12),
+    needle=st.text(alphabet="abAБбジ \n-1", min_size=1, max_size=3),
+)
+def test_the_search_index_finds_what_a_scan_of_each_agency_finds(names, needle):
+    from agencies.public_views import SEARCHED_FIELDS, SearchIndex
+
+    rows = [{"name_tg": name, "certification_number": f"N-{i}"} for i, name in enumerate(names)]
+    needle = needle.casefold()
+    expected = [
+        i
+        for i, row in enumerate(rows)
+        if "\n" not in needle
+        and needle
+        in " ".join(row.get(field) or "" for field in SEARCHED_FIELDS).casefold().replace("\n", " ")
+    ]
+    assert SearchIndex(rows).matches(needle) == expected
