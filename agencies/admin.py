@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from portal.admin import ReadOnlyAdmin
 
+from . import services
 from .models import AgencyEvent, Publication, ScreeningCriterion, Sector, SendingAgency
 
 
@@ -12,6 +13,11 @@ from .models import AgencyEvent, Publication, ScreeningCriterion, Sector, Sendin
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ja", "name_en", "ministry", "is_open", "sort_order"]
     list_editable = ["is_open", "sort_order"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"code", "name_ja", "name_en", "name_ru", "name_tg"} & set(form.changed_data):
+            services.sectors_changed()
 
 
 @admin.register(ScreeningCriterion)

@@ -86,6 +86,14 @@ def request_publication(agency: SendingAgency) -> None:
     outbox.enqueue("agencies.publish", {"memorandum": agency.memorandum_id, "agencies": [agency.pk]})
 
 
+def sectors_changed() -> None:
+    """The lists name every sector in four languages: a new or renamed sector publishes
+    new versions of both sides' lists. No agency is named: only the sectors are read
+    again."""
+    for memorandum_id in Memorandum.objects.values_list("pk", flat=True):
+        outbox.enqueue("agencies.publish", {"memorandum": memorandum_id, "agencies": []})
+
+
 def _notify_japan(agency: SendingAgency, kind: str, event: AgencyEvent) -> None:
     partner = agency.memorandum.sides.get(country=agency.memorandum.partner_country)
     japan_contact_point = partner.counterpart().contact_point()

@@ -178,3 +178,25 @@ def test_a_side_published_meanwhile_is_built_upon(cast, django_capture_on_commit
     assert latest.content.canonical_json.encode() == snapshots.build(agency.memorandum).text
     phones = {row["key"]: row["phone"] for row in latest.snapshot["agencies"]}
     assert phones == {"R-1": "+992 222", "R-2": "+992 333"}
+
+
+def test_renaming_a_sector_in_admin_publishes_both_lists(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    from django.forms.models import model_to_dict
+
+    from agencies.models import Sector
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certified(cast["tj_officer"], number="SEC-1")
+    sector = Sector.objects.get(code="nursing-care")
+    form = {key: value for key, value in model_to_dict(sector).items() if value not in (None, False)}
+    form["name_en"] = "Nursing care (renamed)"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("admin").post(f"/admin/agencies/sector/{sector.pk}/change/", form)
+    assert response.status_code == 302, response.content[:500]
+    for side in ("japan", "tajikistan"):
+        latest = Publication.objects.filter(side__code=side).latest()
+        assert latest.version == 2
+        assert latest.snapshot["sectors"]["nursing-care"]["en"] == "Nursing care (renamed)"
+        assert latest.patch["rows"] == [] and latest.diff == {}
