@@ -273,9 +273,7 @@ def _next_content(memorandum: Memorandum, latest: Publication | None, agency_ids
         whole.append(snapshots.build(memorandum))
     content = whole[0]
     snapshots.recent.remember(content)
-    if latest is None:
-        return content, None
-    if latest.content_hash == content.hash:
+    if latest is None or latest.content_hash == content.hash:
         return content, None
     previous = base.data if base is not None else latest.snapshot
     return content, (previous, snapshots.patch_between(latest.content_hash, previous, content.data))
@@ -361,6 +359,10 @@ def _render_documents_handler(entry) -> None:
     render_documents.delay(entry.payload["publication"])
 
 
+#: Versions whose CSV, HTML or PDF is not attached yet (``Publication.documents_ready``).
+DOCUMENTS_MISSING = Q(csv_sha256="") | Q(html_sha256="") | Q(pdf_sha256="")
+
+
 def render_documents(publication_id: int) -> bool:
     """Attach the CSV, HTML and PDF files of a version, and a gzip copy of each text
     file for the clients that accept it; idempotent. Returns whether this version's
@@ -373,7 +375,7 @@ def render_documents(publication_id: int) -> bool:
     publication = Publication.objects.only("side_id", "version").get(pk=publication_id)
     newest = (
         Publication.objects.filter(side_id=publication.side_id, version__gt=publication.version)
-        .filter(Q(csv_sha256="") | Q(html_sha256="") | Q(pdf_sha256=""))
+        .filter(DOCUMENTS_MISSING)
         .order_by("-version")
         .values_list("pk", flat=True)
         .first()
@@ -439,9 +441,7 @@ def resend_missing_documents(older_than_seconds: int = 600) -> int:
     from .tasks import render_documents as task
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = Publication.objects.filter(published_at__lt=cutoff).filter(
-        Q(csv_sha256="") | Q(html_sha256="") | Q(pdf_sha256="")
-    )
+    pending = Publication.objects.filter(published_at__lt=cutoff).filter(DOCUMENTS_MISSING)
     count = 0
     for publication_id in pending.values_list("pk", flat=True):
         task.delay(publication_id)
@@ -537,9 +537,11 @@ class PublishedLists:
         if stale is not None:
             fresh = Publication.objects.select_related("side").defer("rendered").get(pk=publication_id)
             fresh.rendered = stale.rendered
-            fresh._pages = stale.__dict__.get("_pages", {})
-            if "snapshot" in stale.__dict__:
-                fresh.snapshot = stale.snapshot
+            # What this process derived from the content: the decoded snapshot and the
+            # pages, regions and search index made from it.
+            for name in ("snapshot", "_pages", "_regions", "_search_index"):
+                if name in stale.__dict__:
+                    fresh.__dict__[name] = stale.__dict__[name]
             return fresh
         publication = Publication.objects.select_related("side").get(pk=publication_id)
         # The content (5 MB at 10,000 agencies) is decoded only when a page needs the

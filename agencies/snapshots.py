@@ -181,15 +181,8 @@ def advance(base: Content, memorandum, agency_ids: Iterable[int]) -> tuple[Conte
     rows = base.data["agencies"]
     entries = {row["key"]: (row, encoded) for row, encoded in zip(rows, base.encoded, strict=True)}
     removed = sorted(key for key in former - fresh_keys - taken if key in entries)
-    for key in removed:
-        del entries[key]
-    changed = []
-    for row in fresh:
-        previous = entries.get(row["key"])
-        if previous is None or previous[0] != row:
-            entries[row["key"]] = (row, encode(row))
-            changed.append(row)
-    ordered = [entries[key] for key in sorted(entries)]
+    changed = [row for row in fresh if row["key"] not in entries or entries[row["key"]][0] != row]
+    ordered = _splice(entries, removed, {row["key"]: (row, encode(row)) for row in changed})
     sectors = read_sectors()
     content = Content(
         memorandum.partner_country,
@@ -218,15 +211,17 @@ def apply_patch(base: dict, patch: dict) -> dict:
     """The content that ``patch`` leads to from ``base`` (decoded). Rows that did not
     change are shared with ``base``, not copied."""
     entries = {row["key"]: row for row in base["agencies"]}
-    for key in patch["removed"]:
+    rows = _splice(entries, patch["removed"], {row["key"]: row for row in patch["rows"]})
+    return {"memorandum": base["memorandum"], "sectors": patch["sectors"], "agencies": rows}
+
+
+def _splice(entries: dict, removed: Iterable[str], upserted: dict) -> list:
+    """``entries`` (by key) without the ``removed`` keys, with ``upserted``, in key
+    order: the one splice of the publisher (rows with their bytes) and the readers."""
+    for key in removed:
         entries.pop(key, None)
-    for row in patch["rows"]:
-        entries[row["key"]] = row
-    return {
-        "memorandum": base["memorandum"],
-        "sectors": patch["sectors"],
-        "agencies": [entries[key] for key in sorted(entries)],
-    }
+    entries.update(upserted)
+    return [entries[key] for key in sorted(entries)]
 
 
 # --- What a diff shows ----------------------------------------------------------------
