@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Publication
 from .publication import page_context, published_lists
@@ -136,7 +136,7 @@ def filtered_rows(publication: Publication, query: dict) -> list[dict]:
     return rows
 
 
-@require_GET
+@require_safe
 def agency_list(request, side_code: str):
     language = visitor_language(request)
     publication = _current_or_404(side_code)
@@ -241,7 +241,7 @@ def _file_response(request, publication: Publication, kind: str):
     return _stamp(response, etag, publication.published_at)
 
 
-@require_GET
+@require_safe
 def agency_file(request, side_code: str, version: int, kind: str):
     publication = published_lists.version(side_code, version)
     if publication is None:
@@ -249,12 +249,12 @@ def agency_file(request, side_code: str, version: int, kind: str):
     return _file_response(request, publication, kind)
 
 
-@require_GET
+@require_safe
 def current_file(request, side_code: str, kind: str):
     return _file_response(request, _current_or_404(side_code), kind)
 
 
-@require_GET
+@require_safe
 def agency_feed(request, side_code: str):
     publication = _current_or_404(side_code)
     etag = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-atom")
@@ -265,7 +265,7 @@ def agency_feed(request, side_code: str):
     return _stamp(response, etag, publication.published_at)
 
 
-@require_GET
+@require_safe
 def agency_versions(request, side_code: str):
     language = visitor_language(request)
     publication = _current_or_404(side_code)
@@ -283,7 +283,7 @@ def agency_versions(request, side_code: str):
     return _remember_language(request, render(request, "agencies/public/versions.html", context), language)
 
 
-@require_GET
+@require_safe
 def agency_version(request, side_code: str, version: int):
     language = visitor_language(request)
     publication = published_lists.version(side_code, version)
@@ -298,7 +298,7 @@ def agency_version(request, side_code: str, version: int):
     return _remember_language(request, render(request, "agencies/public/version.html", context), language)
 
 
-@require_GET
+@require_safe
 def agency_detail(request, side_code: str, key: str):
     language = visitor_language(request)
     publication = _current_or_404(side_code)
