@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms_base import PortalForm, PortalModelForm
 from portal.models import User
 
 from .choices import CriterionResult, InvestigationOutcome, RevocationReason
@@ -10,7 +11,7 @@ from .models import PUBLISHED_FIELDS, Investigation, SendingAgency
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(PortalModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -19,17 +20,17 @@ class AgencyForm(forms.ModelForm):
         widgets = {"sectors": forms.CheckboxSelectMultiple}
 
 
-class CertifyForm(forms.Form):
+class CertifyForm(PortalForm):
     certification_number = forms.CharField(label=_("Certification number"), max_length=64)
     certified_on = forms.DateField(label=_("Certified on"), widget=DATE, initial=timezone.localdate)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
 
 
-class RejectForm(forms.Form):
+class RejectForm(PortalForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(PortalForm):
     public_reason = forms.ChoiceField(label=_("Public reason category"), choices=RevocationReason.choices)
     reason = forms.CharField(
         label=_("Reason (internal)"),
@@ -39,13 +40,13 @@ class RevokeForm(forms.Form):
     effective_on = forms.DateField(label=_("Effective on"), widget=DATE, initial=timezone.localdate)
 
 
-class GuidanceForm(forms.Form):
+class GuidanceForm(PortalForm):
     given_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     subject = forms.CharField(label=_("Subject"), max_length=300)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(PortalForm):
     """One result and note per criterion of the screening."""
 
     note = forms.CharField(label=_("Overall note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -88,7 +89,7 @@ class ScreeningForm(forms.Form):
                 yield row, file
 
 
-class InvestigationReportForm(forms.Form):
+class InvestigationReportForm(PortalForm):
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     related_references = forms.CharField(
         label=_("Related brokers or reports"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -97,7 +98,7 @@ class InvestigationReportForm(forms.Form):
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalForm):
     assignee = forms.ModelChoiceField(label=_("Investigating officer"), queryset=User.objects.none())
 
     def __init__(self, *args, investigation: Investigation, **kwargs):
@@ -108,7 +109,7 @@ class AssignForm(forms.Form):
         ).order_by("username")
 
 
-class ResultForm(forms.Form):
+class ResultForm(PortalForm):
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
     measures = forms.CharField(
         label=_("Guidance and supervision measures"), widget=forms.Textarea(attrs={"rows": 4}), required=False

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from portal import audit, outbox
 from portal.models import Memorandum, Side
+from portal.validators import xml_safe
 
 from . import snapshots
 from .choices import AgencyStatus
@@ -176,7 +177,7 @@ def render_feed(side: Side, latest: Publication) -> str:
     if latest not in versions:
         versions.insert(0, latest)
     with translation.override(document_language(side)):
-        return render_to_string(
+        feed = render_to_string(
             "agencies/public/feed.atom",
             {
                 "side": side,
@@ -185,6 +186,10 @@ def render_feed(side: Side, latest: Publication) -> str:
                 "feed_rows": f":{FEED_ROWS}",
             },
         )
+    # The diffs of the last versions hold names as they were stored: one control
+    # character entered before input refused them would make every feed until it leaves
+    # the window invalid XML, which readers drop whole.
+    return xml_safe(feed)
 
 
 def render_pdf(publication: Publication) -> bytes:

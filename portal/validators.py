@@ -23,3 +23,15 @@ def no_control_characters(value) -> None:
                 code="control_character",
                 params={"code": ord(match.group()), "position": match.start() + 1},
             )
+
+
+#: What XML 1.0 forbids in a document (its ``Char`` production): the C0 controls but tab,
+#: line feed and carriage return, the surrogates, and U+FFFE/U+FFFF. Narrower than
+#: ``CONTROL_CHARACTERS``: DEL and the C1 controls are legal XML.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters an XML parser rejects: what the Atom feeds write,
+    so that a value stored before ``no_control_characters`` existed cannot break them."""
+    return XML_FORBIDDEN.sub("", text)
