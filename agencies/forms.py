@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms_base import PortalForm, PortalModelForm
 from portal.models import User
+from portal.uploads import validate_upload
 
 from .choices import CriterionResult, InvestigationOutcome, RevocationReason
 from .models import PUBLISHED_FIELDS, Investigation, SendingAgency
@@ -70,7 +71,9 @@ class ScreeningForm(PortalForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"evidence_{criterion.pk}"] = forms.FileField(
-                label=_("Evidence for criterion %(number)s") % {"number": criterion.number}, required=False
+                label=_("Evidence for criterion %(number)s") % {"number": criterion.number},
+                required=False,
+                validators=[validate_upload],
             )
 
     def results(self) -> dict[int, tuple[str, str]]:
@@ -95,7 +98,7 @@ class InvestigationReportForm(PortalForm):
         label=_("Related brokers or reports"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     due_on = forms.DateField(label=_("Result due on"), widget=DATE)
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False, validators=[validate_upload])
 
 
 class AssignForm(PortalForm):

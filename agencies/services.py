@@ -15,6 +15,7 @@ from portal import audit, notifications, outbox
 from portal import services as core
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import Memorandum, User
+from portal.uploads import check_upload
 
 from .choices import (
     AGENCY_TRANSITIONS,
@@ -214,6 +215,7 @@ def record_screening(
 
 
 def add_evidence(result: ScreeningResult, actor: User, file, description: str = "") -> ScreeningEvidence:
+    check_upload(file)
     _require_partner_writer(actor, result.screening.agency.memorandum)
     with transaction.atomic():
         evidence = ScreeningEvidence.objects.create(
@@ -438,6 +440,8 @@ def report_for_investigation(
 ) -> Investigation:
     """Japan reports that a certified agency seems to breach the criteria or act
     improperly (7(3)); the partner's contact point receives it in its inbox."""
+    for file in attachments:
+        check_upload(file)
     memorandum = agency.memorandum
     side = actor.organization.side if actor.side_id else None
     if side is None or side.memorandum_id != memorandum.pk or side.country == memorandum.partner_country:

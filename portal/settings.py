@@ -117,6 +117,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.uploads.UploadSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -262,6 +263,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# The largest document an officer may upload (portal.uploads refuses more, by type too).
+PORTAL_UPLOAD_MAX_MB = env_int("PORTAL_UPLOAD_MAX_MB", 20)
 # Embedded mode serves static files straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
