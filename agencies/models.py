@@ -27,6 +27,8 @@ from .querysets import AgencyChildQuerySet, SendingAgencyQuerySet
 class Sector(MultilingualName):
     """A Specified Skilled Worker field (特定産業分野), reference data seeded by migration."""
 
+    audit_values_public = True  # reference data: its audit entries keep names and values
+
     code = models.SlugField(_("code"), unique=True)
     ministry = models.ForeignKey(
         Organization,
@@ -99,6 +101,17 @@ class SendingAgency(models.Model):
     def name(self) -> str:
         """The name in the reader's script where the agency gave one."""
         return localized(self, "name") or self.name_tg
+
+    #: Fields of the partner ministry's own register, not provided to Japan (7(2)).
+    PARTNER_ONLY_FIELDS = frozenset({"tax_number"})
+
+    def hidden_fields_for(self, user) -> frozenset[str]:
+        """Japan's side reads a certified agency without the partner's internal fields."""
+        from .querysets import is_partner_officer
+
+        if user.is_superuser or is_partner_officer(user, self.memorandum):
+            return frozenset()
+        return self.PARTNER_ONLY_FIELDS
 
 
 #: Fields shown on the published list; a change to one of them publishes a new version.
@@ -299,6 +312,21 @@ class Investigation(SharedRecord):
     outcome = models.CharField(_("outcome"), max_length=20, choices=InvestigationOutcome.choices, blank=True)
     result_sent_at = models.DateTimeField(_("result sent at"), null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)
+
+    #: Japan's report (facts, references, due date, attachments) is the originating
+    #: side's part; what the partner ministry adds is its own part, disclosed to a third
+    #: party only with its consent (portal.disclosure).
+    counterpart_fields = (
+        "stage",
+        "assigned_to",
+        "findings",
+        "measures",
+        "outcome",
+        "result_sent_at",
+        "last_reminded_on",
+        "guidance",
+    )
+    subject_fields = ("agency",)
 
     class Meta:
         verbose_name = _("investigation")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from portal.disclosure import disclose
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.views.base import (
     RestrictedDetailView,
@@ -89,7 +90,9 @@ class AgencyDetailView(RestrictedDetailView):
             events=agency.events.select_related("actor", "acknowledged_by"),
             screening=agency.screenings.first() if partner else None,
             guidance=agency.guidance.all() if partner else [],
-            investigations=Investigation.objects.restrict(user).filter(agency=agency),
+            investigations=[
+                disclose(item, user) for item in Investigation.objects.restrict(user).filter(agency=agency)
+            ],
         )
         return context
 
@@ -334,11 +337,12 @@ class InvestigationDetailView(RestrictedDetailView):
         context = super().get_context_data(**kwargs)
         investigation, user = self.object, self.request.user
         writer = user.can_write and is_partner_officer(user, investigation.memorandum)
+        shown = context["investigation"]  # what this reader may read of it
         context.update(
             can_assign=writer and investigation.stage == InvestigationStatus.REPORTED,
             can_send_result=writer and investigation.stage == InvestigationStatus.UNDER_INVESTIGATION,
-            attachments=investigation.attachments.all(),
-            guidance=investigation.guidance.all(),
+            attachments=shown.attachments.all(),
+            guidance=shown.guidance.all(),
         )
         return context
 

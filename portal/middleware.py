@@ -73,3 +73,47 @@ class HealthCheckMiddleware:
         except Exception:  # noqa: BLE001 - any failure means unhealthy
             return HttpResponse("unavailable", status=503, content_type="text/plain")
         return HttpResponse("ok", content_type="text/plain")
+
+
+class RefuseNulMiddleware:
+    """A NUL character cannot be stored by PostgreSQL and no person types one: a request
+    carrying one in its path, query string, form fields or JSON body is refused here
+    with a 400, before any lookup or filter turns it into a database error. (Files in a
+    multipart body are binary and are not looked at; the upload checks own them.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.content_type or ""
+        if content_type == "application/json":
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()
+            )
+        return False
+
+    @staticmethod
+    def _refuse(request):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        message = _("The request contains a NUL character, which is never valid here.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+        from .views.errors import bad_request
+
+        return bad_request(request)

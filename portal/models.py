@@ -45,6 +45,8 @@ class Memorandum(models.Model):
     seeded row, and another country's would be another row.
     """
 
+    audit_values_public = True  # reference data: its audit entries keep names and values
+
     partner_country = models.CharField(
         _("partner country"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code")
     )
@@ -138,6 +140,8 @@ class Amendment(models.Model):
 class Side(MultilingualName):
     """A party to a memorandum: Japan's side or the partner country's side."""
 
+    audit_values_public = True  # reference data: its audit entries keep names and values
+
     memorandum = models.ForeignKey(Memorandum, on_delete=models.PROTECT, related_name="sides")
     code = models.SlugField(_("code"), unique=True)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
@@ -160,6 +164,8 @@ class Side(MultilingualName):
 class Organization(MultilingualName):
     """A ministry, agency, unit or embassy. Signatories and contact points belong to a
     side; organizations without a side are third parties (clause 3)."""
+
+    audit_values_public = True  # reference data: its audit entries keep names and values
 
     code = models.SlugField(_("code"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
@@ -217,6 +223,8 @@ class Organization(MultilingualName):
 
 class User(AbstractUser):
     """A person signing in: every user belongs to one organization and has one role."""
+
+    audit_values_public = True  # reference data: its audit entries keep names and values
 
     organization = models.ForeignKey(
         Organization,
@@ -294,12 +302,24 @@ class SharedRecord(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    #: Fields (and relations) the other side adds to the record: its part, disclosed to
+    #: a third party only by that side's consent (``portal.disclosure``). The rest,
+    #: apart from metadata and ``subject_fields``, is the originating side's.
+    counterpart_fields: tuple[str, ...] = ()
+    #: What the record is about (an investigated agency): shown with the record.
+    subject_fields: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
 
     @property
     def origin_side_id(self) -> int | None:
         return self.origin.side_id
+
+    def hidden_fields_for(self, user: User) -> frozenset[str]:
+        from .disclosure import shared_record_hidden_fields
+
+        return shared_record_hidden_fields(user, self)
 
 
 class Correspondence(SharedRecord):
@@ -324,6 +344,18 @@ class Correspondence(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("correspondence-detail", args=[self.pk])
 
+    def clean(self) -> None:
+        """Clause 2: a letter goes to an organization of the other side — never to a
+        third party, never within one side. Checked on every save through a service,
+        so an edit is held to the same rule as a new letter."""
+        super().clean()
+        recipient = self.recipient if self.recipient_id else None
+        origin_side_id = self.origin.side_id if self.origin_id else None
+        if recipient is not None and (recipient.side_id is None or recipient.side_id == origin_side_id):
+            raise ValidationError(
+                {"recipient": _("Correspondence is addressed to an organization of the other side.")}
+            )
+
 
 class CorrespondenceGroupObjectPermission(GroupObjectPermissionBase):
     """Direct foreign-key permission table: integer joins, not text-cast generic ids
@@ -333,8 +365,9 @@ class CorrespondenceGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class DisclosureConsent(models.Model):
-    """Clause 3: the written consent of the side a record came from, letting one
-    third-party organization read that record alone, until it expires or is withdrawn."""
+    """Clause 3: the written consent of one side, letting one third-party organization
+    read that record alone — the parts of it that came from that side — until the
+    consent expires or is withdrawn."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -351,6 +384,12 @@ class DisclosureConsent(models.Model):
         help_text=_("Number and date of the letter."),
     )
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    #: The side whose information this consent discloses: only that side's parts of
+    #: the record (``portal.disclosure``). Kept here, not read through ``granted_by``,
+    #: so that an officer moving to another organization changes nothing.
+    side = models.ForeignKey(
+        Side, verbose_name=_("consenting side"), on_delete=models.PROTECT, related_name="+"
+    )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -365,7 +404,11 @@ class DisclosureConsent(models.Model):
         verbose_name = _("written consent to disclose")
         verbose_name_plural = _("written consents to disclose")
         ordering = ["-granted_at"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "third_party"], name="consent_record_third_party"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_reference} → {self.third_party}"

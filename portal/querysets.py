@@ -58,13 +58,18 @@ def group_permission_model(model: type[models.Model]) -> type[models.Model]:
 class RestrictedQuerySet(models.QuerySet):
     """Rows the user's organization holds ``action`` permission on, through guardian's
     direct-FK group permission table. Superusers see everything; their reads of
-    confidential records are audited by the views like anyone's."""
+    confidential records are audited by the views like anyone's.
+
+    A third party's permission comes from a written consent, and is good only while a
+    consent is live at the moment of reading: the periodic job that removes the
+    permissions of lapsed consents only tidies up (DESIGN.md §3)."""
 
     def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
+        organization = getattr(user, "organization", None)
         group_ids = user_group_ids(user)
         if not group_ids:
             return self.none()
@@ -73,6 +78,17 @@ class RestrictedQuerySet(models.QuerySet):
             group_id__in=group_ids,
             permission_id=permission_id(self.model, action),
         )
+        if organization.is_third_party:
+            if action != "view":
+                return self.none()
+            from .models import DisclosureConsent
+
+            live = DisclosureConsent.objects.active().filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=OuterRef("pk"),
+                third_party_id=organization.pk,
+            )
+            return self.filter(Exists(grants), Exists(live))
         return self.filter(Exists(grants))
 
     def shared(self) -> RestrictedQuerySet:
@@ -130,7 +146,7 @@ class ConsentQuerySet(models.QuerySet):
             return self.none()
         if organization.is_third_party:
             return self.filter(third_party_id=organization.pk) if action == "view" else self.none()
-        return self.filter(granted_by__organization__side_id=organization.side_id)
+        return self.filter(side_id=organization.side_id)
 
     def active(self, at=None) -> ConsentQuerySet:
         from django.utils import timezone

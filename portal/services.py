@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,10 +84,19 @@ def update_record(record: SharedRecord, actor: User, **fields) -> SharedRecord:
         before = _snapshot(record)
         for name, value in fields.items():
             setattr(record, name, value)
-        record.full_clean()
+        _validate(record)
         record.save()
         audit.log("record.updated", actor=actor, obj=record, before=before, after=_snapshot(record))
     return record
+
+
+def _validate(record) -> None:
+    """The model's own rules (``clean``), as a refusal with its reasons: the same rules
+    for a new record, an edit and a send."""
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
 
 
 def share_record(record: SharedRecord, actor: User, *, notify_kind: str | None = None, notify_params=None):
@@ -141,18 +151,20 @@ def draft_correspondence(actor: User, *, recipient: Organization, subject: str, 
     return create_record(Correspondence, actor, recipient=recipient, subject=subject, body=body)
 
 
+@transaction.atomic
 def send_correspondence(record: Correspondence, actor: User) -> Correspondence:
-    """Share the letter; the recipient and the other side's contact point are notified."""
+    """Share the letter; the recipient and the other side's contact point are notified.
+    One transaction: a letter that cannot be delivered stays a draft."""
+    _validate(_lock(record))
     record = share_record(record, actor)
-    with transaction.atomic():
-        contact_point = record.recipient.side.contact_point()
-        notifications.notify(
-            {record.recipient_id, contact_point.pk},
-            "correspondence.received",
-            sender=record.origin,
-            url=record.get_absolute_url(),
-            params={"subject": record.subject},
-        )
+    contact_point = record.recipient.side.contact_point()
+    notifications.notify(
+        {record.recipient_id, contact_point.pk},
+        "correspondence.received",
+        sender=record.origin,
+        url=record.get_absolute_url(),
+        params={"subject": record.subject},
+    )
     return record
 
 
@@ -167,8 +179,9 @@ def grant_consent(
     document_reference: str,
     expires_at: dt.datetime,
 ) -> DisclosureConsent:
-    """Record the written consent of the side the information came from; the third
-    party may then read this record alone."""
+    """Record the written consent of the actor's side: the third party may then read
+    this record alone, and of it only the parts that came from that side
+    (``portal.disclosure``). Either side of the record may consent to its own parts."""
     _require_writer(actor)
     if not third_party.is_third_party:
         raise InvalidInput(_("Consent is given to a third party, not to a signatory of either side."))
@@ -178,10 +191,17 @@ def grant_consent(
         raise InvalidInput(_("Name the letter that gives the written consent."))
     with transaction.atomic():
         record = _lock(record)
-        if record.origin.side_id != actor.side_id:
+        side = actor.organization.side
+        has_a_part = side is not None and (
+            side.pk == record.origin.side_id
+            or (side.memorandum_id == record.memorandum_id and type(record).counterpart_fields)
+        )
+        if not has_a_part:
             raise PermissionDenied(
                 _("Only the side the information came from can consent to its disclosure.")
             )
+        if not type(record).objects.filter(pk=record.pk).restrict(actor).exists():
+            raise PermissionDenied(_("You cannot read this record."))
         if record.status != RecordStatus.SHARED:
             raise TransitionError(_("Only a shared record can be disclosed to a third party."))
         consent = DisclosureConsent.objects.create(
@@ -190,6 +210,7 @@ def grant_consent(
             third_party=third_party,
             document_reference=document_reference.strip(),
             granted_by=actor,
+            side=side,
             expires_at=expires_at,
         )
         grant(record, third_party, "view")
@@ -223,7 +244,7 @@ def withdraw_consent(consent: DisclosureConsent, actor: User) -> DisclosureConse
     _require_writer(actor)
     with transaction.atomic():
         consent = DisclosureConsent.objects.select_for_update().get(pk=consent.pk)
-        if consent.granted_by.side_id != actor.side_id:
+        if consent.side_id != actor.side_id:
             raise PermissionDenied(_("Only the side that consented can withdraw the consent."))
         if consent.withdrawn_at is not None:
             raise TransitionError(_("This consent has already been withdrawn."))

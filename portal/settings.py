@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything that looks a value up: OTP devices, sessions, views, axes.
+    "portal.middleware.RefuseNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.security.middleware.SessionLifetimeMiddleware",
     "portal.security.middleware.SecondFactorMiddleware",
@@ -370,7 +372,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.RestrictedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -389,6 +391,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.base.schema_withheld_fields_optional",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyStatusEnum": "agencies.choices.AgencyStatus",
         "RecordStatusEnum": "portal.choices.RecordStatus",

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal.api.base import PortalModelSerializer, PortalSerializer
+
 from ..choices import CriterionResult, InvestigationOutcome, RevocationReason
 from ..models import (
     PUBLISHED_FIELDS,
@@ -13,7 +15,7 @@ from ..models import (
 )
 
 
-class SendingAgencySerializer(serializers.ModelSerializer):
+class SendingAgencySerializer(PortalModelSerializer):
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.all())
 
     class Meta:
@@ -32,7 +34,7 @@ class SendingAgencySerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "certification_number", "certified_on", "valid_until", "updated_at"]
 
 
-class AgencyEventSerializer(serializers.ModelSerializer):
+class AgencyEventSerializer(PortalModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -52,34 +54,34 @@ class AgencyEventSerializer(serializers.ModelSerializer):
         ]
 
 
-class CertifySerializer(serializers.Serializer):
+class CertifySerializer(PortalSerializer):
     certification_number = serializers.CharField(max_length=64)
     certified_on = serializers.DateField()
     valid_until = serializers.DateField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(PortalSerializer):
     reason = serializers.CharField()
 
 
-class RevokeSerializer(serializers.Serializer):
+class RevokeSerializer(PortalSerializer):
     reason = serializers.CharField()
     public_reason = serializers.ChoiceField(choices=RevocationReason.choices)
     effective_on = serializers.DateField(required=False)
 
 
-class ScreeningResultInputSerializer(serializers.Serializer):
+class ScreeningResultInputSerializer(PortalSerializer):
     criterion = serializers.IntegerField(help_text=_("Criterion number"))
     result = serializers.ChoiceField(choices=CriterionResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScreeningInputSerializer(serializers.Serializer):
+class ScreeningInputSerializer(PortalSerializer):
     results = ScreeningResultInputSerializer(many=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScreeningSerializer(serializers.ModelSerializer):
+class ScreeningSerializer(PortalModelSerializer):
     results = serializers.SerializerMethodField()
 
     class Meta:
@@ -98,9 +100,10 @@ class ScreeningSerializer(serializers.ModelSerializer):
         ]
 
 
-class InvestigationSerializer(serializers.ModelSerializer):
+class InvestigationSerializer(PortalModelSerializer):
     origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Investigation
@@ -130,11 +133,11 @@ class InvestigationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(PortalSerializer):
     assignee = serializers.CharField(help_text=_("Username of the investigating officer"))
 
 
-class ResultSerializer(serializers.Serializer):
+class ResultSerializer(PortalSerializer):
     findings = serializers.CharField()
     measures = serializers.CharField(required=False, allow_blank=True, default="")
     outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices)
@@ -143,7 +146,7 @@ class ResultSerializer(serializers.Serializer):
     )
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(PortalModelSerializer):
     publisher = serializers.CharField(source="side.code")
     files = serializers.SerializerMethodField()
 

@@ -2,14 +2,14 @@
 
 from django.http import Http404, HttpResponse
 from django.utils.http import quote_etag
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from portal.api.base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from portal.api.base import NUMERIC_LOOKUP, RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from portal.exceptions import InvalidInput
 from portal.models import User
 
@@ -71,40 +71,36 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
     @action(detail=True, methods=["post"])
     def screening(self, request, pk=None):
         agency = self.get_object()
-        body = ScreeningInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.validated_body(ScreeningInputSerializer)
         screening = agency.screenings.first()
         if screening is None:
             raise InvalidInput("No screening has been started.")
         by_number = dict(ScreeningCriterion.objects.values_list("number", "pk"))
         results = {}
-        for row in body.validated_data["results"]:
+        for row in body["results"]:
             if row["criterion"] not in by_number:
                 raise InvalidInput(f"Unknown criterion {row['criterion']}.")
             results[by_number[row["criterion"]]] = (row["result"], row["note"])
-        services.record_screening(screening, request.user, results, body.validated_data["note"])
+        services.record_screening(screening, request.user, results, body["note"])
         return Response(ScreeningSerializer(screening).data)
 
     @extend_schema(request=CertifySerializer)
     @action(detail=True, methods=["post"])
     def certify(self, request, pk=None):
-        body = CertifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._done(services.certify(self.get_object(), request.user, **body.validated_data))
+        body = self.validated_body(CertifySerializer)
+        return self._done(services.certify(self.get_object(), request.user, **body))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._done(services.reject(self.get_object(), request.user, **body.validated_data))
+        body = self.validated_body(ReasonSerializer)
+        return self._done(services.reject(self.get_object(), request.user, **body))
 
     @extend_schema(request=RevokeSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        body = RevokeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._done(services.revoke(self.get_object(), request.user, **body.validated_data))
+        body = self.validated_body(RevokeSerializer)
+        return self._done(services.revoke(self.get_object(), request.user, **body))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -112,7 +108,7 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
         return self._done(services.reapply(self.get_object(), request.user))
 
     @extend_schema(request=None, responses=AgencyEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         return Response(AgencyEventSerializer(self.get_object().events.all(), many=True).data)
 
@@ -158,9 +154,8 @@ class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     @extend_schema(request=AssignSerializer, responses=InvestigationSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        body = AssignSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        assignee = User.objects.filter(username=body.validated_data["assignee"], is_active=True).first()
+        body = self.validated_body(AssignSerializer)
+        assignee = User.objects.filter(username=body["assignee"], is_active=True).first()
         if assignee is None:
             raise InvalidInput("Unknown officer.")
         investigation = services.assign_investigation(self.get_object(), request.user, assignee=assignee)
@@ -169,14 +164,25 @@ class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     @extend_schema(request=ResultSerializer, responses=InvestigationSerializer)
     @action(detail=True, methods=["post"])
     def result(self, request, pk=None):
-        body = ResultSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        investigation = services.send_investigation_result(
-            self.get_object(), request.user, **body.validated_data
-        )
+        body = self.validated_body(ResultSerializer)
+        investigation = services.send_investigation_result(self.get_object(), request.user, **body)
         return Response(self.get_serializer(investigation).data)
 
 
+def _publisher(required: bool) -> OpenApiParameter:
+    return OpenApiParameter(
+        "publisher",
+        str,
+        required=required,
+        description="The publishing side's code, e.g. japan or tajikistan.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_publisher(required=False)]),
+    retrieve=extend_schema(parameters=[_publisher(required=True)], responses=PublicationDetailSerializer),
+    current=extend_schema(parameters=[_publisher(required=True)], responses=PublicationDetailSerializer),
+)
 class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
     """Public, read-only: every published version of each side's certified-agency list
     (``?publisher=japan|tajikistan``); the detail carries the whole content."""
@@ -184,6 +190,7 @@ class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     authentication_classes = []
     lookup_field = "version"
+    lookup_value_regex = NUMERIC_LOOKUP
     filterset_fields = ["side__code"]
 
     def get_queryset(self):
@@ -218,7 +225,6 @@ class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
         response["ETag"] = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-api")
         return response
 
-    @extend_schema(responses=PublicationDetailSerializer)
     @action(detail=False, methods=["get"])
     def current(self, request):
         """The latest version published by ``?publisher=``."""

@@ -3,18 +3,21 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, Side
+from .base import PortalModelSerializer, PortalSerializer
 
 
-class SideSerializer(serializers.ModelSerializer):
+class SideSerializer(PortalModelSerializer):
     class Meta:
         model = Side
         fields = ["id", "code", "country", "name_ja", "name_en", "name_ru", "name_tg"]
 
 
-class MemorandumSerializer(serializers.ModelSerializer):
+class MemorandumSerializer(PortalModelSerializer):
     sides = SideSerializer(many=True, read_only=True)
     ends_on = serializers.DateField(
-        read_only=True, help_text="Six months after a termination notice (clause 10)."
+        read_only=True,
+        allow_null=True,
+        help_text="Six months after a termination notice (clause 10); null while none was given.",
     )
 
     class Meta:
@@ -38,9 +41,9 @@ class MemorandumSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    side = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class OrganizationSerializer(PortalModelSerializer):
+    side = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -59,7 +62,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         ]
 
 
-class CorrespondenceSerializer(serializers.ModelSerializer):
+class CorrespondenceSerializer(PortalModelSerializer):
     origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
     recipient = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
 
@@ -69,7 +72,7 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "created_at", "shared_at"]
 
 
-class ConsentRequestSerializer(serializers.Serializer):
+class ConsentRequestSerializer(PortalSerializer):
     third_party = serializers.SlugRelatedField(
         slug_field="code", queryset=Organization.objects.third_parties()
     )
@@ -82,7 +85,7 @@ class ConsentRequestSerializer(serializers.Serializer):
         return value
 
 
-class DisclosureConsentSerializer(serializers.ModelSerializer):
+class DisclosureConsentSerializer(PortalModelSerializer):
     third_party = serializers.SlugRelatedField(slug_field="code", read_only=True)
     record_type = serializers.CharField(source="content_type.model", read_only=True)
     record_id = serializers.IntegerField(source="object_id", read_only=True)
@@ -101,7 +104,7 @@ class DisclosureConsentSerializer(serializers.ModelSerializer):
         ]
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(PortalModelSerializer):
     message = serializers.CharField(read_only=True)
     sender = serializers.SlugRelatedField(slug_field="code", read_only=True)
 

@@ -75,9 +75,8 @@ class CorrespondenceViewSet(RestrictedModelViewSet):
     @action(detail=True, methods=["post"])
     def consent(self, request, pk=None):
         letter = self.get_object()
-        body = ConsentRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        consent = services.grant_consent(letter, request.user, **body.validated_data)
+        body = self.validated_body(ConsentRequestSerializer)
+        consent = services.grant_consent(letter, request.user, **body)
         return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -44,7 +45,11 @@ def filtered(user, params) -> tuple[AuditFilterForm, object]:
         entries = entries.filter(action=data["action"])
     if data["object"]:
         term = data["object"].strip()
-        entries = entries.filter(Q(object_repr__icontains=term) | Q(object_id=term))
+        # Names are searched only where they are public: earlier entries kept the names
+        # of confidential records, and a match would tell what the page then hides.
+        entries = entries.filter(
+            Q(object_repr__icontains=term, content_type_id__in=public_content_type_ids()) | Q(object_id=term)
+        )
     zone = timezone.get_current_timezone()
     if data["date_from"]:
         entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, zone))
@@ -53,6 +58,58 @@ def filtered(user, params) -> tuple[AuditFilterForm, object]:
             at__lt=dt.datetime.combine(data["date_to"], dt.time.min, zone) + dt.timedelta(1)
         )
     return form, entries
+
+
+def describe(entries, user) -> None:
+    """Give each entry of a page (or an export chunk) what ``user`` may read of it:
+    ``object_label``, the object's name if the model's values are public or the user
+    may see the object now, else its type and id; and ``before``/``after`` reduced to
+    field names for a model whose values are not public (entries written before that
+    rule kept values). One query per kind of object on the page."""
+    wanted: dict[int, set[str]] = {}
+    for entry in entries:
+        if entry.content_type_id and entry.object_id:
+            wanted.setdefault(entry.content_type_id, set()).add(entry.object_id)
+    names: dict[tuple[int, str], str] = {}
+    public: dict[int, bool] = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        public[content_type_id] = model is not None and audit.values_public(model)
+        if model is None or not hasattr(model.objects, "restrict"):
+            continue
+        pks = [pk for pk in ids if pk.isdigit()]
+        for obj in model.objects.restrict(user).filter(pk__in=pks):
+            names[(content_type_id, str(obj.pk))] = str(obj)
+    for entry in entries:
+        entry.label = audit.ACTIONS.get(entry.action, entry.action)
+        if not entry.content_type_id:
+            entry.object_label = entry.object_repr
+            continue
+        key = (entry.content_type_id, entry.object_id)
+        heading = f"{entry.content_type.name} #{entry.object_id}"
+        shown = entry.object_repr if public.get(entry.content_type_id) else names.get(key, "")
+        entry.object_label = f"{heading}: {shown}" if shown else heading
+        if not public.get(entry.content_type_id):
+            entry.before, entry.after = None, _field_names_only(entry.before, entry.after)
+
+
+def _field_names_only(before, after) -> dict | None:
+    """``{"fields": [...]}`` from an entry's before/after, as written now or as written
+    with values by earlier versions."""
+    names: set[str] = set()
+    for values in (before, after):
+        if isinstance(values, dict):
+            names |= set(values.get("fields", [])) if set(values) == {"fields"} else set(values)
+    return {"fields": sorted(names)} if names else None
+
+
+def public_content_type_ids() -> list[int]:
+    """Kinds of object whose names an audit entry may keep and a filter may search."""
+    return [
+        content_type.pk
+        for content_type in ContentType.objects.all()
+        if content_type.model_class() is not None and audit.values_public(content_type.model_class())
+    ]
 
 
 class AuditAccessMixin:
@@ -75,8 +132,7 @@ class AuditListView(AuditAccessMixin, RestrictedListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
-        for entry in context["entries"]:
-            entry.label = audit.ACTIONS.get(entry.action, entry.action)
+        describe(context["entries"], self.request.user)
         context.update(form=self.form, query=params.urlencode())
         return context
 
@@ -105,7 +161,7 @@ class AuditExportView(AuditAccessMixin, RestrictedListView):
         "action",
         "content_type",
         "object_id",
-        "object_repr",
+        "object",
         "before",
         "after",
         "request_id",
@@ -120,9 +176,20 @@ class AuditExportView(AuditAccessMixin, RestrictedListView):
             audit.log("audit.exported", actor=request.user, after={"filters": filters})
         writer = csv.writer(_Echo())
 
+        def chunks(size: int = 2000):
+            chunk = []
+            for entry in entries.order_by("id").iterator(chunk_size=size):
+                chunk.append(entry)
+                if len(chunk) == size:
+                    describe(chunk, request.user)
+                    yield from chunk
+                    chunk = []
+            describe(chunk, request.user)
+            yield from chunk
+
         def rows():
             yield writer.writerow(self.columns)
-            for entry in entries.order_by("id").iterator(chunk_size=2000):
+            for entry in chunks():
                 yield writer.writerow(
                     [
                         _cell(value)
@@ -134,7 +201,7 @@ class AuditExportView(AuditAccessMixin, RestrictedListView):
                             entry.action,
                             entry.content_type.model if entry.content_type_id else "",
                             entry.object_id,
-                            entry.object_repr,
+                            entry.object_label,
                             json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
                             json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",
                             entry.request_id,

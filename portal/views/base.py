@@ -11,15 +11,17 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, View
 
 from .. import audit
+from ..disclosure import disclose
 from ..exceptions import InvalidInput, PermissionDenied, TransitionError
 from ..models import SharedRecord
 
 
 def audit_denied(user, model, pk) -> None:
-    """Record a lookup of an existing object the user may not see."""
-    obj = model._default_manager.filter(pk=pk).first() if pk is not None else None
-    if obj is not None:
-        audit.log("authz.denied", actor=user, obj=obj)
+    """Record a refused lookup: the type and the id asked for, nothing read from the
+    object, and the same entry whether the object is hidden or does not exist — the
+    trail must not tell its reader which ids exist (clause 3)."""
+    if pk is not None:
+        audit.log("authz.denied", actor=user, model=model, object_id=pk)
 
 
 class RestrictedMixin(LoginRequiredMixin):
@@ -31,10 +33,34 @@ class RestrictedMixin(LoginRequiredMixin):
 
 
 class RestrictedListView(RestrictedMixin, ListView):
+    """A page of the rows the user may see, each as the user may read it
+    (``portal.disclosure``: a third party's row shows only the consented parts)."""
+
     paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = [disclose(row, self.request.user) for row in context["object_list"]]
+        context["object_list"] = rows
+        name = self.get_context_object_name(self.object_list)
+        if name:
+            context[name] = rows
+        return context
 
 
 class RestrictedDetailView(RestrictedMixin, DetailView):
+    """One object the user may see, rendered as the user may read it: templates get the
+    disclosed view of it (``portal.disclosure``), never the model instance."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = disclose(self.object, self.request.user)
+        context["object"] = shown
+        name = self.get_context_object_name(self.object)
+        if name:
+            context[name] = shown
+        return context
+
     def get_object(self, queryset=None):
         try:
             obj = super().get_object(queryset)

@@ -1,0 +1,169 @@
+"""Who sees which part of a record: decided here once, used by pages, the API, exports
+and PDFs (DESIGN.md §3).
+
+Information has an origin. A shared record holds the originating side's part (an
+investigation: Japan's report) and may hold a part the other side adds (Tajikistan's
+findings and measures). A written consent discloses to its third party **only the parts
+that come from the side that gave it**; the other side's parts stay withheld until that
+side consents too. A consent opens anything only while it is live at the moment of
+reading (``DisclosureConsent.objects.active()``): an expired or withdrawn consent opens
+nothing, whether the periodic job has tidied its permission away or not.
+
+A model may also withhold single fields from some readers of its own side's records
+(``hidden_fields_for``: the Tajik taxpayer number is the partner ministry's).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from .models import Organization, User
+
+ORIGIN = "origin"
+COUNTERPART = "counterpart"
+
+#: Fields every reader of a record sees: what the record is, not what it says.
+METADATA = frozenset(
+    {"id", "memorandum", "origin", "status", "created_at", "updated_at", "shared_at", "reference"}
+)
+
+
+def record_parts(model: type[models.Model]) -> dict[str, frozenset[str]]:
+    """``{"origin": names, "counterpart": names}`` of a shared record kind.
+
+    The counterpart's part is declared on the model (``counterpart_fields``); the
+    record's ``subject_fields`` (what it is about, e.g. the agency investigated) are
+    metadata; everything else the model has (its fields and reverse relations such as
+    attachments) is the originating side's.
+    """
+    counterpart = frozenset(getattr(model, "counterpart_fields", ()))
+    subject = frozenset(getattr(model, "subject_fields", ()))
+    names = {field.name for field in model._meta.get_fields()}
+    names |= {field.attname for field in model._meta.concrete_fields}
+    origin = frozenset(names) - METADATA - subject - counterpart
+    return {ORIGIN: origin | {f"{name}_id" for name in origin}, COUNTERPART: counterpart}
+
+
+def withholdable_fields(model: type[models.Model]) -> frozenset[str]:
+    """Every field some reader of ``model`` may have withheld: what the API schema must
+    not promise as always present."""
+    from .models import SharedRecord
+
+    names = set(getattr(model, "PARTNER_ONLY_FIELDS", ()))
+    if issubclass(model, SharedRecord):
+        for part in record_parts(model).values():
+            names |= part
+    return frozenset(names)
+
+
+def consenting_side_ids(organization: Organization, record) -> set[int]:
+    """The sides whose live written consent lets ``organization`` read ``record`` now."""
+    from .models import DisclosureConsent
+
+    return set(
+        DisclosureConsent.objects.active()
+        .filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            third_party=organization,
+        )
+        .values_list("side_id", flat=True)
+    )
+
+
+def shared_record_hidden_fields(user: User, record) -> frozenset[str]:
+    """A third party sees the parts of the sides that consented; the sides see all."""
+    if user.is_superuser:
+        return frozenset()
+    organization = getattr(user, "organization", None)
+    if organization is None:
+        return frozenset(METADATA)  # nobody: callers reach this only through restrict()
+    if not organization.is_third_party:
+        return frozenset()
+    consented = consenting_side_ids(organization, record)
+    parts = record_parts(type(record))
+    origin_side_id = record.origin.side_id
+    hidden: set[str] = set()
+    if origin_side_id not in consented:
+        hidden |= parts[ORIGIN]
+    if not consented - {origin_side_id}:
+        hidden |= parts[COUNTERPART]
+    return frozenset(hidden)
+
+
+def hidden_fields(user: User, obj) -> frozenset[str]:
+    """The names of ``obj``'s fields (and relations) that ``user`` may not read."""
+    rule = getattr(obj, "hidden_fields_for", None)
+    return frozenset(rule(user)) if rule is not None else frozenset()
+
+
+class Withheld:
+    """What a withheld field reads as in a template: empty, false, and the same for
+    anything asked of it (``investigation.assigned_to.username`` is empty too)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def __iter__(self):
+        return iter(())
+
+    def __getattr__(self, name: str) -> Withheld:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs) -> Withheld:
+        return self
+
+    def all(self):
+        return ()
+
+
+WITHHELD = Withheld()
+
+
+class Disclosed:
+    """``obj`` as ``user`` may read it: withheld fields, their ``get_*_display`` and
+    their ``_id`` read as :data:`WITHHELD`. Templates and PDFs render this, never the
+    model instance, so a template written later cannot show a withheld part."""
+
+    def __init__(self, obj, user: User):
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_hidden", hidden_fields(user, obj))
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        return self._hidden
+
+    def __getattr__(self, name: str) -> Any:
+        hidden = self._hidden
+        if name in hidden:
+            return WITHHELD
+        if name.startswith("get_") and name.endswith("_display") and name[4:-8] in hidden:
+            return WITHHELD
+        return getattr(self._obj, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError("a disclosed record is read-only")
+
+    def __str__(self) -> str:
+        return str(self._obj)
+
+    def __eq__(self, other) -> bool:
+        return self._obj == (other._obj if isinstance(other, Disclosed) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._obj)
+
+
+def disclose(obj, user: User):
+    """``obj`` itself when the user may read all of it, else a :class:`Disclosed` view."""
+    return Disclosed(obj, user) if hidden_fields(user, obj) else obj
