@@ -102,32 +102,17 @@ def hidden_fields(user: User, obj) -> frozenset[str]:
     return frozenset(rule(user)) if rule is not None else frozenset()
 
 
-class Withheld:
-    """What a withheld field reads as in a template: empty, false, and the same for
-    anything asked of it (``investigation.assigned_to.username`` is empty too)."""
+class Withheld(str):
+    """What a withheld field reads as: an empty text. Templates render nothing for it
+    (``{{ x }}``, ``|date``, ``|linebreaksbr``), ``{% if %}`` finds it false, asking it
+    for an attribute fails (a template then shows nothing), and as a relation it has
+    no rows (``.all()``)."""
 
-    def __bool__(self) -> bool:
-        return False
-
-    def __str__(self) -> str:
-        return ""
-
-    def __iter__(self):
-        return iter(())
-
-    def __getattr__(self, name: str) -> Withheld:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self
-
-    def __call__(self, *args, **kwargs) -> Withheld:
-        return self
-
-    def all(self):
+    def all(self) -> tuple:
         return ()
 
 
-WITHHELD = Withheld()
+WITHHELD = Withheld("")
 
 
 class Disclosed:
@@ -148,7 +133,7 @@ class Disclosed:
         if name in hidden:
             return WITHHELD
         if name.startswith("get_") and name.endswith("_display") and name[4:-8] in hidden:
-            return WITHHELD
+            return lambda: WITHHELD
         return getattr(self._obj, name)
 
     def __setattr__(self, name: str, value) -> None:

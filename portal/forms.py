@@ -88,3 +88,57 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("Any"))] + [
             (name, f"{label} ({name})") for name, label in sorted(ACTIONS.items())
         ]
+
+
+def _current_code_field(label=None, help_text=None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Current code"),
+        max_length=32,
+        help_text=help_text
+        or _("A code your authenticator app shows now, or one of your unused recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class CurrentCodeForm(forms.Form):
+    """A step-up: a current code asked again before the second factor itself changes
+    (new recovery codes, removing the authenticator)."""
+
+    current_token = _current_code_field()
+
+
+class ReplaceAuthenticatorForm(SecondFactorForm):
+    """Enrolling a new phone when one is enrolled: the new app's first code and a code
+    from the old phone (or a recovery code), which is about to stop working."""
+
+    current_token = _current_code_field(
+        label=_("Code from your current phone"),
+        help_text=_(
+            "The six digits your current authenticator app shows now. If you no longer have "
+            "that phone, one of your unused recovery codes."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _("Code from the new phone")
+        self.fields["token"].help_text = _("The six digits the app you have just added shows.")
+
+
+class UnlockForm(forms.Form):
+    """Lift one's own sign-in lockout: the password and a current second-factor code."""
+
+    username = forms.CharField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )

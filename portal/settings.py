@@ -228,12 +228,14 @@ PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "MOC Portal"
 PORTAL_RECOVERY_CODES = 10
 
-# Failed sign-ins (django-axes): a username, or an address, with LOGIN_FAILURE_LIMIT
-# failures is locked for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it).
+# Failed sign-ins (django-axes): a username at one address, or one address whatever the
+# usernames, with LOGIN_FAILURE_LIMIT failures is locked for LOGIN_LOCKOUT_MINUTES (0:
+# until unlocked). Never a username alone: a stranger elsewhere must not be able to lock
+# a contact point out. The user unlocks with the second factor (/accounts/unlock/).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 _LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES > 0 else None
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "portal.security.lockout.client_ip"

@@ -64,11 +64,14 @@ class SessionLifetimeMiddleware:
         messages.info(request, _("Your session has ended. Please sign in again."))
 
 
-#: Reachable before the second factor is verified.
+#: Reachable before the second factor is verified. Of the second-factor pages only the
+#: verification step: the others change the second factor, and a password alone must
+#: not do that (issue 8: new recovery codes were issued to an unverified session).
 OPEN_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",
-    "/accounts/2fa/",
+    "/accounts/unlock/",
+    "/accounts/2fa/verify/",
     "/admin/logout/",
     "/static/",
     "/i18n/",
@@ -77,6 +80,10 @@ OPEN_PREFIXES = (
     "/api/docs/",
     "/healthz",
 )
+
+#: Enrolment is open before verification only to a user who has no authenticator yet
+#: (their first); replacing one needs it verified first.
+ENROLMENT_PREFIX = "/accounts/2fa/setup/"
 
 
 class SecondFactorMiddleware:
@@ -95,6 +102,7 @@ class SecondFactorMiddleware:
             and not request.path.startswith(OPEN_PREFIXES)
             and not user.is_verified()
             and twofactor.required(request)
+            and not (request.path.startswith(ENROLMENT_PREFIX) and twofactor.authenticator(user) is None)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(

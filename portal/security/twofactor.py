@@ -2,6 +2,11 @@
 code drawn here (segno, inline SVG: the secret never leaves the portal), and one-time
 recovery codes for a lost phone. An administrator resets a user's devices, audited.
 
+Changing the second factor itself (new recovery codes, a new phone, removing it) needs
+a verified session *and* a current code in the same request (a step-up): a password
+alone, a session left open or a stolen cookie must not be enough to move the second
+factor somewhere the owner cannot follow.
+
 Recovery codes are 80 random bits each and stored only as a SHA-256 fragment in
 django-otp's static tokens, which then delete a code when it is used: each works once.
 """
@@ -15,6 +20,7 @@ import secrets
 import django_otp
 import segno
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +30,18 @@ from . import sessions
 
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery"
+
+
+class CodeRefused(Exception):
+    """A code was wrong, already used or throttled; ``field`` names the form field."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+class SecondFactorRequired(Exception):
+    """The second factor cannot be removed where it is required (PORTAL_REQUIRE_2FA)."""
 
 
 def required(request) -> bool:
@@ -85,20 +103,40 @@ def issue_recovery_codes(user, actor=None) -> list[str]:
     return codes
 
 
-def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | None:
+def confirm_enrolment(request, device: TOTPDevice, token: str, current: str = "") -> list[str]:
     """Confirm the authenticator with its first code; the session is then verified and
-    the first recovery codes are returned. ``None`` if the code is wrong."""
+    the first recovery codes are returned. Replacing an authenticator retires the old
+    phone, so it also needs a verified session and ``current``, a code from the old
+    phone or a recovery code. Raises ``CodeRefused`` naming the wrong field.
+
+    The new phone's code is checked first so that a mistyped one does not use up the
+    current code (a recovery code works only once)."""
     user = request.user
+    replacing = authenticator(user) is not None
+    if replacing and not user.is_verified():
+        raise PermissionDenied
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-        if not device.verify_token(_normalize(token)):
+        device = (
+            TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+        )
+        accepted = device is not None and device.verify_token(_normalize(token))
+        if not accepted:
             audit.log("auth.otp_failed", actor=user, after={"step": "enrolment"})
-            return None
+    if not accepted:
+        raise CodeRefused("token")
+    if replacing and not step_up(user, current, step="enrolment"):
+        raise CodeRefused("current_token")
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+        )
+        if device is None:  # confirmed meanwhile by another request
+            raise CodeRefused("token")
         device.confirmed = True
         device.save()
         # One authenticator a user: enrolling a new phone retires the old one.
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        audit.log("auth.otp_enrolled", actor=user, obj=user)
+        retired, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        audit.log("auth.otp_enrolled", actor=user, obj=user, after={"replaced": True} if retired else None)
         codes = issue_recovery_codes(user)
     _elevate(request, device)
     return codes
@@ -110,33 +148,105 @@ def _elevate(request, device) -> None:
     old_key = request.session.session_key
     request.session.cycle_key()
     sessions.rekey(request, request.user, old_key)
+    mark_verified(request, device)
+
+
+def mark_verified(request, device) -> None:
+    """Record in the session (already under a new key) that ``device`` verified it."""
     django_otp.login(request, device)
     request.session[sessions.ENROLLED] = True
+
+
+def _accepting_device(user, token: str):
+    """The device of ``user`` that accepts ``token`` (an authenticator code, or a
+    recovery code, which is then used up), or ``None``. django-otp throttles each
+    device after failures, so a right code is refused for a while after wrong ones."""
+    if user is None:
+        return None
+    code = _normalize(token)
+    if code.isdigit():
+        candidate = authenticator(user)
+        if candidate is not None:
+            return django_otp.verify_token(user, candidate.persistent_id, code)
+    elif code:
+        candidate = recovery_device(user)
+        if candidate is not None:
+            return django_otp.verify_token(user, candidate.persistent_id, _stored(code))
+    return None
+
+
+def _audit_accepted(user, device, step: str | None = None) -> None:
+    after = {}
+    if isinstance(device, StaticDevice):
+        after["remaining"] = device.token_set.count()
+    if step:
+        after["step"] = step
+    action = "auth.recovery_code_used" if isinstance(device, StaticDevice) else "auth.otp_verified"
+    audit.log(action, actor=user, obj=user, after=after or None)
+
+
+def check(user, token: str, *, step: str):
+    """Check a code of ``user`` without touching the session; audited either way.
+    Returns the device that accepted it, or ``None``."""
+    device = _accepting_device(user, token)
+    if device is None:
+        audit.log("auth.otp_failed", actor=user, after={"step": step})
+        return None
+    _audit_accepted(user, device, step)
+    return device
+
+
+def step_up(user, token: str, *, step: str) -> bool:
+    """A current code asked again, in the same request, before a change to the second
+    factor itself: a verified session alone (left open, or its cookie stolen) is not
+    enough to replace the codes or the phone that protect the account."""
+    return check(user, token, step=step) is not None
 
 
 def verify(request, token: str) -> bool:
     """Check a code from the authenticator or a recovery code and, if it is right,
     mark the session verified. Devices throttle repeated failures themselves."""
     user = request.user
-    code = _normalize(token)
-    device, used = None, None
-    if code.isdigit():
-        candidate = authenticator(user)
-        if candidate is not None:
-            device = django_otp.verify_token(user, candidate.persistent_id, code)
-        used = "auth.otp_verified"
-    else:
-        candidate = recovery_device(user)
-        if candidate is not None and code:
-            device = django_otp.verify_token(user, candidate.persistent_id, _stored(code))
-        used = "auth.recovery_code_used"
+    device = _accepting_device(user, token)
     if device is None:
         audit.log("auth.otp_failed", actor=user, after={"step": "sign-in"})
         return False
     _elevate(request, device)
-    after = {"remaining": device.token_set.count()} if isinstance(device, StaticDevice) else None
-    audit.log(used, actor=user, obj=user, after=after)
+    _audit_accepted(user, device)
     return True
+
+
+def renew_recovery_codes(request, current: str) -> list[str]:
+    """New recovery codes for the owner of a verified session who gives a current
+    code; the old codes stop working. Raises ``CodeRefused``."""
+    user = request.user
+    if authenticator(user) is None or not user.is_verified():
+        raise PermissionDenied
+    if not step_up(user, current, step="recovery-codes"):
+        raise CodeRefused("current_token")
+    return issue_recovery_codes(user)
+
+
+def remove(request, current: str) -> int:
+    """The owner removes their second factor where it is optional (the embedded demo):
+    every device goes, and so do their other sessions, verified with it. Where it is
+    required the answer is ``SecondFactorRequired``: enrol a new phone instead, so the
+    account is never left with a password alone. Returns the sessions ended."""
+    user = request.user
+    if settings.PORTAL_REQUIRE_2FA:
+        raise SecondFactorRequired
+    if authenticator(user) is None or not user.is_verified():
+        raise PermissionDenied
+    if not step_up(user, current, step="removal"):
+        raise CodeRefused("current_token")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        ended = sessions.end_others(user, keep_key=request.session.session_key)
+        audit.log("auth.otp_removed", actor=user, obj=user, after={"other_sessions_ended": ended})
+    request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
+    request.session[sessions.ENROLLED] = False
+    return ended
 
 
 def reset(user, actor) -> None:
