@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies import services
 from agencies.choices import CriterionResult
@@ -25,6 +25,15 @@ from agencies.models import Investigation, InvestigationAttachment, ScreeningEvi
 from agencies.testing import certified, register
 from portal import uploads
 from portal.exceptions import InvalidInput
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted are the English ones; a request as an officer whose
+    language is Tajik leaves Tajik active in the thread."""
+    with translation.override("en"):
+        yield
+
 
 # --- Files, made here as the real programs write them --------------------------------
 

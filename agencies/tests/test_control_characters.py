@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django import forms as django_forms
+from django.utils import translation
 
 from agencies import forms, publication
 from agencies.models import SendingAgency
@@ -20,7 +21,8 @@ MESSAGE = "Remove the control character (U+000B) at position 5."
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     publication.published_lists.clear()
-    yield
+    with translation.override("en"):  # the message asserted is the English one
+        yield
     publication.published_lists.clear()
 
 
