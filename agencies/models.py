@@ -21,7 +21,7 @@ from .choices import (
     InvestigationStatus,
     RevocationReason,
 )
-from .querysets import AgencyChildQuerySet, SendingAgencyQuerySet
+from .querysets import AgencyChildQuerySet, AgencyEventQuerySet, SendingAgencyQuerySet
 
 
 class Sector(MultilingualName):
@@ -154,6 +154,8 @@ class AgencyEvent(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = AgencyEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency event")

@@ -18,6 +18,9 @@ from portal.choices import WRITER_ROLES
 
 from .choices import AgencyStatus
 
+#: The statuses whose events the partner ministry provides to Japan.
+PROVIDED_TO_JAPAN = (AgencyStatus.CERTIFIED, AgencyStatus.REVOKED, AgencyStatus.EXPIRED)
+
 if TYPE_CHECKING:
     from portal.models import User
 
@@ -37,6 +40,13 @@ def is_partner_officer(user: User, memorandum) -> bool:
     )
 
 
+def _own_register(side, prefix: str = "") -> Q:
+    """The agencies (through ``prefix``) of the register ``side``'s ministry keeps."""
+    return Q(
+        **{f"{prefix}memorandum_id": side.memorandum_id, f"{prefix}memorandum__partner_country": side.country}
+    )
+
+
 def agency_rule(user: User, action: str, prefix: str = "") -> Q | None:
     """The Q selecting the agencies (through ``prefix``) a user may see or change;
     None means everything (superuser)."""
@@ -45,9 +55,7 @@ def agency_rule(user: User, action: str, prefix: str = "") -> Q | None:
     side = _side(user)
     if side is None or not user.is_active:
         return Q(pk__in=[])
-    own_register = Q(
-        **{f"{prefix}memorandum_id": side.memorandum_id, f"{prefix}memorandum__partner_country": side.country}
-    )
+    own_register = _own_register(side, prefix)
     if action == "view":
         provided_to_japan = Q(
             **{f"{prefix}memorandum_id": side.memorandum_id, f"{prefix}certification_number__isnull": False}
@@ -106,3 +114,20 @@ class AgencyChildQuerySet(models.QuerySet):
         return self.filter(
             agency__memorandum_id=side.memorandum_id, agency__memorandum__partner_country=side.country
         )
+
+
+class AgencyEventQuerySet(models.QuerySet):
+    """An agency's history. The partner ministry reads all of it; Japan's side reads
+    what was provided to it — certifications, revocations and expiries, and changes made
+    while certified (7(2), 7(4)) — never the screening, rejection or re-application
+    that stay in the partner's register."""
+
+    def restrict(self, user: User, action: str = "view") -> AgencyEventQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        rule = agency_rule(user, action, prefix="agency__")
+        if rule is None:
+            return self
+        side = _side(user)
+        provided = Q(to_status__in=PROVIDED_TO_JAPAN)
+        return self.filter(rule).filter(_own_register(side, "agency__") | provided)

@@ -32,7 +32,7 @@ from .forms import (
     RevokeForm,
     ScreeningForm,
 )
-from .models import Investigation, Screening, SendingAgency
+from .models import AgencyEvent, Investigation, Screening, SendingAgency
 from .querysets import is_partner_officer
 
 
@@ -87,7 +87,9 @@ class AgencyDetailView(RestrictedDetailView):
             can_guide=writer,
             can_report=(not partner) and user.can_write and agency.status == AgencyStatus.CERTIFIED,
             can_acknowledge=(not partner) and user.can_write,
-            events=agency.events.select_related("actor", "acknowledged_by"),
+            events=AgencyEvent.objects.restrict(user)
+            .filter(agency=agency)
+            .select_related("actor", "acknowledged_by"),
             screening=agency.screenings.first() if partner else None,
             guidance=agency.guidance.all() if partner else [],
             investigations=[
@@ -267,7 +269,7 @@ class AcknowledgeView(ServiceActionView):
 
     def post(self, request, pk, event_id):
         agency = get_restricted_or_404(SendingAgency, request.user, pk)
-        event = agency.events.filter(pk=event_id).first()
+        event = AgencyEvent.objects.restrict(request.user).filter(agency=agency, pk=event_id).first()
         if event is None:
             raise Http404
         try:

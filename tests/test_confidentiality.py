@@ -238,3 +238,26 @@ def test_control_characters_are_refused_by_every_serializer(cast, client_for):
         content_type="application/json",
     )
     assert response.status_code == 400 and "subject" in response.json()
+
+
+def test_japan_reads_what_was_provided_to_it_not_the_register_s_history(cast, client_for):
+    officer = cast["tj_officer"]
+    agency = register(officer)
+    agency_services.reject(agency, officer, reason="REJECTION-REASON-INTERNAL-3c")
+    agency_services.reapply(agency, officer)
+    screen(agency, officer)
+    today = timezone.localdate()
+    agency_services.certify(
+        agency,
+        officer,
+        certification_number="TJ-HIST-1",
+        certified_on=today,
+        valid_until=today + dt.timedelta(days=365),
+    )
+    for who in ("jp_contact", "jp_analyst"):
+        page = client_for(who).get(f"/agencies/{agency.pk}/").content.decode()
+        events = client_for(who).get(f"/api/v1/agencies/{agency.pk}/events/").json()
+        assert "REJECTION-REASON-INTERNAL-3c" not in page
+        assert [event["to_status"] for event in events] == ["certified"]
+    events = client_for("tj_analyst").get(f"/api/v1/agencies/{agency.pk}/events/").json()
+    assert "REJECTION-REASON-INTERNAL-3c" in [event["reason"] for event in events]

@@ -14,7 +14,7 @@ from portal.exceptions import InvalidInput
 from portal.models import User
 
 from .. import services
-from ..models import Investigation, Publication, Screening, ScreeningCriterion, SendingAgency
+from ..models import AgencyEvent, Investigation, Publication, Screening, ScreeningCriterion, SendingAgency
 from .serializers import (
     AgencyEventSerializer,
     AssignSerializer,
@@ -110,12 +110,15 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
     @extend_schema(request=None, responses=AgencyEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
-        return Response(AgencyEventSerializer(self.get_object().events.all(), many=True).data)
+        events = AgencyEvent.objects.restrict(request.user).filter(agency=self.get_object())
+        return Response(AgencyEventSerializer(events, many=True).data)
 
     @extend_schema(request=None, responses=AgencyEventSerializer)
     @action(detail=True, methods=["post"], url_path=r"events/(?P<event_id>\d+)/acknowledge")
     def acknowledge(self, request, pk=None, event_id=None):
-        event = self.get_object().events.filter(pk=event_id).first()
+        event = (
+            AgencyEvent.objects.restrict(request.user).filter(agency=self.get_object(), pk=event_id).first()
+        )
         if event is None:
             raise Http404
         return Response(AgencyEventSerializer(services.acknowledge(event, request.user)).data)
