@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from portal.disclosure import disclose
+from portal.disclosure import disclose_all
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.views.base import (
     RestrictedDetailView,
@@ -92,9 +92,7 @@ class AgencyDetailView(RestrictedDetailView):
             .select_related("actor", "acknowledged_by"),
             screening=agency.screenings.first() if partner else None,
             guidance=agency.guidance.all() if partner else [],
-            investigations=[
-                disclose(item, user) for item in Investigation.objects.restrict(user).filter(agency=agency)
-            ],
+            investigations=disclose_all(Investigation.objects.restrict(user).filter(agency=agency), user),
         )
         return context
 

@@ -261,3 +261,24 @@ def test_japan_reads_what_was_provided_to_it_not_the_register_s_history(cast, cl
         assert [event["to_status"] for event in events] == ["certified"]
     events = client_for("tj_analyst").get(f"/api/v1/agencies/{agency.pk}/events/").json()
     assert "REJECTION-REASON-INTERNAL-3c" in [event["reason"] for event in events]
+
+
+def test_a_third_party_s_list_reads_its_consents_once_a_page(
+    cast, client_for, investigation, django_assert_max_num_queries
+):
+    consent(investigation, cast["jp_contact"])
+    for _ in range(3):
+        other = agency_services.report_for_investigation(
+            cast["jp_officer"],
+            investigation.agency,
+            facts=FACTS,
+            due_on=timezone.localdate() + dt.timedelta(days=20),
+        )
+        consent(other, cast["jp_contact"])
+    client = client_for("embassy_viewer")
+    client.get("/agencies/investigations/")  # warm the session and caches
+    # One query per row would add four: 10 and 9 without the page-wide read.
+    with django_assert_max_num_queries(7):
+        assert client.get("/agencies/investigations/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/api/v1/investigations/").json()["results"]) == 4

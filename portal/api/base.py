@@ -15,7 +15,7 @@ from django.http import Http404
 from rest_framework import relations, serializers, viewsets
 
 from .. import audit
-from ..disclosure import hidden_fields
+from ..disclosure import hidden_fields, prefetch_consents
 from ..models import SharedRecord
 from ..validators import no_control_characters
 from ..views.base import audit_denied
@@ -94,6 +94,12 @@ class RestrictedViewSetMixin:
         default = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
         permission = self.action_permissions.get(self.action, default)
         return self.model.objects.restrict(self.request.user, permission)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            prefetch_consents(page, self.request.user)
+        return page
 
     def validated_body(self, serializer_class) -> dict:
         """The request body checked by ``serializer_class`` in the caller's scope (its

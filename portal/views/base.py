@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, View
 
 from .. import audit
-from ..disclosure import disclose
+from ..disclosure import disclose, disclose_all
 from ..exceptions import InvalidInput, PermissionDenied, TransitionError
 from ..models import SharedRecord
 
@@ -40,7 +40,7 @@ class RestrictedListView(RestrictedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = [disclose(row, self.request.user) for row in context["object_list"]]
+        rows = disclose_all(context["object_list"], self.request.user)
         context["object_list"] = rows
         name = self.get_context_object_name(self.object_list)
         if name:
