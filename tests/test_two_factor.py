@@ -253,6 +253,8 @@ def test_recovery_codes_need_a_verified_session_even_where_the_middleware_lets_i
     assert refused.status_code == 302 and refused["Location"].startswith("/accounts/2fa/verify/")
     setup = client.get("/accounts/2fa/setup/")
     assert setup.status_code == 302 and setup["Location"].startswith("/accounts/2fa/verify/")
+    token = client.post("/accounts/tokens/", {"name": "x", "read_only": "0", "days": 365})
+    assert token.status_code == 302 and token["Location"].startswith("/accounts/2fa/verify/")
     stored = twofactor.recovery_device(cast["jp_officer"]).token_set.count()
     assert stored == len(codes)
 

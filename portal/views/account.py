@@ -217,8 +217,10 @@ class SessionEndView(LoginRequiredMixin, View):
         return redirect("account-security")
 
 
-class TokenListView(LoginRequiredMixin, View):
-    """My API tokens; a new one is shown once, on the page that created it."""
+class TokenListView(VerifiedSessionRequiredMixin, View):
+    """My API tokens; a new one is shown once, on the page that created it. A token
+    outlives the session, so a user with an authenticator makes one only from a session
+    verified with it (the middleware asks that too where the factor is required)."""
 
     template_name = "account/tokens.html"
 
