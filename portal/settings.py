@@ -377,7 +377,7 @@ REST_FRAMEWORK = {
         "portal.api.filters.RestrictedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -395,7 +395,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "portal.api.base.schema_withheld_fields_optional",
+        "portal.api.schema.withheld_fields_are_optional",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyStatusEnum": "agencies.choices.AgencyStatus",

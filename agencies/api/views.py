@@ -108,7 +108,7 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
         return self._done(services.reapply(self.get_object(), request.user))
 
     @extend_schema(request=None, responses=AgencyEventSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = AgencyEvent.objects.restrict(request.user).filter(agency=self.get_object())
         return Response(AgencyEventSerializer(events, many=True).data)

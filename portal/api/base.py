@@ -57,24 +57,6 @@ class PortalSerializerMixin:
         return data
 
 
-def schema_withheld_fields_optional(result, generator, request, public):
-    """drf-spectacular post-processing hook: a field that ``portal.disclosure`` may
-    withhold from some reader is left out of that reader's response, so the schema must
-    not list it as required."""
-    from ..disclosure import withholdable_fields
-
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        serializer = SERIALIZERS.get(name)
-        model = getattr(getattr(serializer, "Meta", None), "model", None)
-        if model is None or "required" not in component:
-            continue
-        withheld = withholdable_fields(model)
-        component["required"] = [field for field in component["required"] if field not in withheld]
-        if not component["required"]:
-            del component["required"]
-    return result
-
-
 class PortalSerializer(PortalSerializerMixin, serializers.Serializer):
     pass
 

@@ -12,6 +12,11 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # A URL no route matches (``/api/v1/agencies/abc/``) answers as the API does.
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
 
 
