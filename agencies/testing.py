@@ -295,6 +295,7 @@ def canary_agencies(canary) -> None:
 
     def publisher_urls():
         # The public API names the publisher in the query string, which the schema omits.
+        from django.conf import settings
         from django.urls import reverse
 
         from .models import Publication
@@ -308,7 +309,15 @@ def canary_agencies(canary) -> None:
                 urls.append(reverse("api:published-agency-list-detail", args=[version]) + query)
             for status in ("certified", "revoked", "expired"):
                 urls.append(reverse("public:agency-list", args=[side.code]) + f"?status={status}")
-        return [variant for url in urls for variant in (url, f"{url}&format=api")]
+        api = [variant for url in urls for variant in (url, f"{url}&format=api")]
+        # Each language's pre-rendered page of each side's list.
+        pages = [
+            reverse(name, args=[side.code]) + f"?lang={language}"
+            for side in (partner, japan)
+            for name in ("public:agency-list", "public:agency-versions")
+            for language, _label in settings.LANGUAGES
+        ]
+        return api + pages
 
     canary.kwarg_values["side_code"] = [partner.code, japan.code]
     canary.kwarg_values["kind"] = ["csv", "json", "html", "pdf"]

@@ -100,6 +100,8 @@ def test_no_marker_reaches_a_reader_the_rules_do_not_admit(cast):
     ]
     if plan.unfilled:
         figures.append(f"patterns with no value for their arguments (not requested): {plan.unfilled}")
+    if plan.capped:
+        figures.append(f"patterns with more argument combinations than tried: {plan.capped}")
     if plan.api_operations_unfilled:
         figures.append(f"OpenAPI operations not filled: {plan.api_operations_unfilled}")
     if canary.notes:

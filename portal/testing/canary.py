@@ -617,6 +617,9 @@ class Crawl:
     #: staff member is the superuser, who may read everything)
     admin_ids_per_model: int = 2
     ids_per_model: int = 200
+    #: path-argument combinations tried per pattern when no model ties them together
+    max_combinations: int = 2000
+    capped: list[str] = field(default_factory=list)
 
     def ids_of(self, model, limit=None) -> list:
         limit = limit or self.ids_per_model
@@ -708,7 +711,9 @@ class Crawl:
                     return [{parent_name: p, child_name: c} for p, c in pairs]
         values = [resolved[name][1] for name in names]
         combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
-        return combos[:2000]
+        if len(combos) > self.max_combinations:
+            self.capped.append(f"{endpoint.name or endpoint.route}: {len(combos)}")
+        return combos[: self.max_combinations]
 
     def url_for(self, endpoint: Endpoint, kwargs: dict) -> str | None:
         if endpoint.name:
