@@ -396,7 +396,14 @@ def plant_shared_records(canary: Canary, third_party, officers: dict[str, object
                     (counterpart_values if part == COUNTERPART else origin_values)[f.name] = value_for(
                         f, token
                     )
-                record = factory.create(canary, model, officer, origin_values, shared=not draft)
+                try:
+                    record = factory.create(canary, model, officer, origin_values, shared=not draft)
+                except Exception as exc:
+                    raise RuntimeError(
+                        f"canary: could not create {kind} [{name}] with {type(factory).__name__}"
+                        f" ({type(exc).__name__}: {exc}); register a RecordFactory for it in"
+                        f" {model._meta.app_label}/testing.py (canary.RECORD_FACTORIES)"
+                    ) from exc
                 label = f"{kind}#{record.pk}"
 
                 def plant_counterpart(field_label, kind=kind, label=label, name=name, audience=audience):
