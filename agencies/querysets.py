@@ -129,5 +129,7 @@ class AgencyEventQuerySet(models.QuerySet):
         if rule is None:
             return self
         side = _side(user)
+        if side is None:  # a third party: the rule above already selects nothing
+            return self.filter(rule)
         provided = Q(to_status__in=PROVIDED_TO_JAPAN)
         return self.filter(rule).filter(_own_register(side, "agency__") | provided)
