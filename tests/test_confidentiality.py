@@ -26,7 +26,11 @@ def investigation(cast):
     )
     record = agency_services.assign_investigation(record, cast["tj_contact"], assignee=cast["tj_officer"])
     return agency_services.send_investigation_result(
-        record, cast["tj_officer"], findings=FINDINGS, measures="MEASURES", outcome=InvestigationOutcome.GUIDANCE
+        record,
+        cast["tj_officer"],
+        findings=FINDINGS,
+        measures="MEASURES",
+        outcome=InvestigationOutcome.GUIDANCE,
     )
 
 

@@ -122,15 +122,9 @@ class InvestigationSerializer(PortalModelSerializer):
             "result_sent_at",
             "created_at",
         ]
-        read_only_fields = [
-            "stage",
-            "assigned_to",
-            "findings",
-            "measures",
-            "outcome",
-            "result_sent_at",
-            "created_at",
-        ]
+        # The partner's part is written by its own actions (assign, result), never by
+        # the report Japan creates here.
+        read_only_fields = [*Investigation.counterpart_fields, "created_at"]
 
 
 class AssignSerializer(PortalSerializer):
