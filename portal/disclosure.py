@@ -46,7 +46,11 @@ def record_parts(model: type[models.Model]) -> dict[str, frozenset[str]]:
     names = {field.name for field in model._meta.get_fields()}
     names |= {field.attname for field in model._meta.concrete_fields}
     origin = frozenset(names) - METADATA - subject - counterpart
-    return {ORIGIN: origin | {f"{name}_id" for name in origin}, COUNTERPART: counterpart}
+
+    def with_ids(part: frozenset[str]) -> frozenset[str]:  # ``assigned_to`` withholds ``assigned_to_id``
+        return part | {f"{name}_id" for name in part}
+
+    return {ORIGIN: with_ids(origin), COUNTERPART: with_ids(counterpart)}
 
 
 def withholdable_fields(model: type[models.Model]) -> frozenset[str]:
