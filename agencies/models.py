@@ -434,3 +434,24 @@ class Publication(models.Model):
     @property
     def documents_ready(self) -> bool:
         return bool(self.csv_sha256 and self.html_sha256 and self.pdf_sha256)
+
+
+class PendingPublication(models.Model):
+    """A side's list owes a new version: written by the ``agencies.publish`` outbox
+    handler in the transaction that marks its entry processed, deleted by the publisher
+    once a version (or the finding that nothing changed) covers it. A publish task lost
+    with its worker (late acks: Redis re-delivers it only after the two-hour visibility
+    timeout) leaves its row behind, and ``agencies.tasks.publish_overdue`` publishes it
+    within a minute instead."""
+
+    side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="pending_agency_publications")
+    #: The agencies whose change asked for it; null: the content is built whole.
+    agency_ids = models.JSONField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending publication")
+        verbose_name_plural = _("pending publications")
+
+    def __str__(self) -> str:
+        return f"{self.side_id} since {self.requested_at:%Y-%m-%d %H:%M:%S}"

@@ -35,7 +35,7 @@ from portal.validators import xml_safe
 
 from . import snapshots
 from .choices import AgencyStatus
-from .models import Publication, PublishedContent, SendingAgency
+from .models import PendingPublication, Publication, PublishedContent, SendingAgency
 from .snapshots import PUBLIC_EVENT_STATUSES, sha256
 
 PAGE_SIZE = 50
@@ -342,15 +342,72 @@ def _attach(publication: Publication, kind: str, content: bytes) -> None:
 @outbox.handler("agencies.publish")
 def _publish_handler(entry) -> None:
     """One task per side, so that two workers publish both lists at once. The entry
-    names the agencies that changed (entries written before it did rebuild whole). If
-    the broker is down this raises and the outbox retries; the periodic
-    ``publish_if_changed`` catches anything Redis lost."""
+    names the agencies that changed (entries written before it did rebuild whole).
+
+    Each side's request is also recorded (``PendingPublication``) in the transaction
+    that marks this entry processed, and the task is sent only once that commits: a
+    task lost with its worker, or never sent because the broker was down, leaves the
+    row behind for ``publish_overdue`` (every 30 s) instead of waiting for Redis to
+    re-deliver it after the two-hour visibility timeout."""
     from .tasks import publish_side
 
     memorandum = Memorandum.objects.get(pk=entry.payload["memorandum"])
     agency_ids = entry.payload.get("agencies")
     for side_id in memorandum.sides.order_by("pk").values_list("pk", flat=True):
-        publish_side.delay(memorandum.pk, side_id, agency_ids)
+        PendingPublication.objects.create(side_id=side_id, agency_ids=agency_ids)
+        send = _sender(publish_side, memorandum.pk, side_id, agency_ids)
+        if publish_side.app.conf.task_always_eager:
+            # Embedded mode: the task runs here, in this transaction (it sees and
+            # deletes its row); a failure leaves the entry to the outbox's retry.
+            send()
+        else:
+            # A task sent before the commit could start without seeing its row, and
+            # leave it for the sweep to publish again. A broker error after the commit
+            # is logged: the row is there for the sweep.
+            transaction.on_commit(send, robust=True)
+
+
+def _sender(task, *args):
+    def send_publish_side():
+        task.delay(*args)
+
+    return send_publish_side
+
+
+def publish_side(memorandum: Memorandum, side_id: int, agency_ids=()) -> Publication | None:
+    """Publish one side for the change that asked (``agency_ids``; None: whole) and for
+    every request of that side still pending, then forget those requests. The rows are
+    read before the register, and each was committed with (after) its change: the
+    version read next shows every change they stand for."""
+    pending = list(PendingPublication.objects.filter(side_id=side_id).values_list("pk", "agency_ids"))
+    if agency_ids is None or any(ids is None for _pk, ids in pending):
+        named = None
+    else:
+        named = {*agency_ids, *(agency_id for _pk, ids in pending for agency_id in ids)}
+    created = publish_lists(memorandum, side_ids=[side_id], agency_ids=named)
+    PendingPublication.objects.filter(pk__in=[pk for pk, _ids in pending]).delete()
+    return created[0] if created else None
+
+
+def publish_overdue(older_than_seconds: int | None = None) -> int:
+    """Periodic: publish each side with a request older than ``older_than_seconds``
+    (its task was lost with a worker, or the broker refused it). Runs inline, not as
+    new tasks: this beat message is fresh each time, where a re-sent task would sit
+    behind the same two-hour visibility timeout if this worker died too. One indexed
+    query when nothing is pending."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.AGENCIES_PUBLISH_OVERDUE_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    overdue = (
+        PendingPublication.objects.filter(requested_at__lt=cutoff)
+        .values_list("side_id", "side__memorandum_id")
+        .distinct()
+        .order_by("side_id")
+    )
+    count = 0
+    for side_id, memorandum_id in list(overdue):
+        count += publish_side(Memorandum.objects.get(pk=memorandum_id), side_id) is not None
+    return count
 
 
 @outbox.handler("agencies.render_documents")
@@ -452,6 +509,16 @@ def resend_missing_documents(older_than_seconds: int = 600) -> int:
         task.delay(publication_id)
         count += 1
     return count
+
+
+def render_missing_documents() -> int:
+    """Periodic, on the ``documents`` queue: render the documents of every version
+    still without them, newest first, skipping any whose render holds its row (another
+    documents worker has it in hand). A render lost with its worker is found here
+    within a minute of a documents worker being back, not after the two-hour
+    visibility timeout; a render still queued finds the work done and returns."""
+    missing = Publication.objects.filter(DOCUMENTS_MISSING).order_by("-published_at", "-pk")
+    return sum(_render_documents(publication_id) for publication_id in missing.values_list("pk", flat=True))
 
 
 # --- Reading the published versions (public pages) ------------------------------------

@@ -39,7 +39,13 @@ def publish_side(memorandum_id: int, side_id: int, agency_ids: list[int] | None 
     from portal.models import Memorandum
 
     memorandum = Memorandum.objects.get(pk=memorandum_id)
-    return len(publication.publish_lists(memorandum, side_ids=[side_id], agency_ids=agency_ids))
+    return int(publication.publish_side(memorandum, side_id, agency_ids) is not None)
+
+
+@shared_task(name="agencies.tasks.publish_overdue")
+def publish_overdue() -> int:
+    """Every 30 s: the sides whose publish task was lost with its worker."""
+    return publication.publish_overdue()
 
 
 @shared_task(name="agencies.tasks.publish_if_changed")
@@ -54,3 +60,9 @@ def publish_if_changed() -> int:
 @shared_task(name="agencies.tasks.resend_missing_documents")
 def resend_missing_documents() -> int:
     return publication.resend_missing_documents()
+
+
+@shared_task(name="agencies.tasks.render_missing_documents")
+def render_missing_documents() -> int:
+    """Every minute, on the ``documents`` queue: renders lost with their worker."""
+    return publication.render_missing_documents()

@@ -320,6 +320,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+# Publication under faults (issue 15): a side's request still pending this long after
+# it was made (its task died with its worker) is published by a sweep every
+# AGENCIES_PUBLISH_SWEEP_SECONDS: a change reaches both lists within ~a minute of a
+# worker death. Versions without their documents are rendered by a sweep on the
+# documents queue every AGENCIES_DOCUMENTS_SWEEP_SECONDS.
+AGENCIES_PUBLISH_SWEEP_SECONDS = env_int("AGENCIES_PUBLISH_SWEEP_SECONDS", 30)
+AGENCIES_PUBLISH_OVERDUE_SECONDS = env_int("AGENCIES_PUBLISH_OVERDUE_SECONDS", 30)
+AGENCIES_DOCUMENTS_SWEEP_SECONDS = env_int("AGENCIES_DOCUMENTS_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "portal.tasks.drain_outbox",
@@ -351,9 +359,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.publish_if_changed",
         "schedule": timedelta(minutes=10),
     },
+    # A publication or a render lost with its worker (issue 15). Each message expires
+    # by the next: after a long outage one sweep runs, not one per missed interval.
+    "agencies-publish-overdue": {
+        "task": "agencies.tasks.publish_overdue",
+        "schedule": timedelta(seconds=AGENCIES_PUBLISH_SWEEP_SECONDS),
+        "options": {"expires": AGENCIES_PUBLISH_SWEEP_SECONDS},
+    },
     "agencies-documents-sweep": {
-        "task": "agencies.tasks.resend_missing_documents",
-        "schedule": timedelta(minutes=10),
+        "task": "agencies.tasks.render_missing_documents",
+        "schedule": timedelta(seconds=AGENCIES_DOCUMENTS_SWEEP_SECONDS),
+        "options": {"queue": "documents", "expires": AGENCIES_DOCUMENTS_SWEEP_SECONDS},
     },
 }
 # Long renders (the PDF of a whole list) have their own queue and worker, so that they
