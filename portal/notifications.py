@@ -8,9 +8,10 @@ Apps register their kinds with ``register(kind, message)``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -90,10 +91,20 @@ def deliver_notification(entry) -> None:
             outbox.enqueue("email.notification", {"user": user_id, "notification": notification.pk})
 
 
-@outbox.handler("email.notification")
+def message_id(entry) -> str:
+    """The e-mail's Message-ID, derived from its outbox entry: the same each time the
+    entry is retried, so a mail system can drop the copy a crash sends again. The
+    entry's id is a UUID, so no two entries share one, even across installations."""
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or settings.DEFAULT_FROM_EMAIL.rpartition("@")[2]
+    return f"<outbox-{entry.pk}@{domain}>"
+
+
+@outbox.handler("email.notification", commit_each=True)
 def email_notification(entry) -> None:
     """At-least-once: a crash after sending and before commit sends the mail again,
-    which is the right side to err on for an official notice."""
+    which is the right side to err on for an official notice. The entry commits on its
+    own (``commit_each``), so a crash repeats this one e-mail, not the others of its
+    batch, and the repeat carries the same Message-ID."""
     from .models import Notification, User
 
     user = User.objects.filter(pk=entry.payload["user"], is_active=True).first()
@@ -104,4 +115,6 @@ def email_notification(entry) -> None:
         subject = str(_("MOC Portal: %(message)s") % {"message": render(notification)})[:200]
         link = settings.PORTAL_BASE_URL.rstrip("/") + (notification.url or "/")
         body = f"{render(notification)}\n\n{link}\n"
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], headers={"Message-ID": message_id(entry)}
+    ).send()

@@ -1,11 +1,15 @@
 """The transactional outbox (DESIGN.md, principle 5).
 
 ``enqueue()`` writes an ``OutboxEntry`` in the caller's transaction and, once that
-transaction commits, asks Celery to drain. ``drain()`` claims pending entries one at a
-time (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and runs the topic's handler in the
-same transaction that marks the entry processed, so a handler's database writes happen
-exactly once. If Redis is down when the transaction commits, nothing is lost: the entry
-waits in the table for the periodic sweep.
+transaction commits, asks Celery to drain. ``drain()`` claims pending entries
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and runs the topic's handler in the same
+transaction that marks the entry processed, so a handler's database writes happen
+exactly once. An effect outside the database (an e-mail) happens at least once: a crash
+after it and before the commit repeats it. Such topics commit each entry on its own, so
+the repeat is the one entry in flight, and their handlers make the repeat recognizable
+(an e-mail's Message-ID is derived from its entry). If Redis is down when the
+transaction commits, nothing is lost: the entry waits in the table for the periodic
+sweep.
 """
 
 from __future__ import annotations
@@ -23,12 +27,25 @@ HANDLERS: dict[str, Callable[[object], None]] = {}
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def handler(topic: str):
+#: Topics whose entries commit one at a time (``handler(..., commit_each=True)``).
+COMMIT_EACH: set[str] = set()
+
+
+def handler(topic: str, *, commit_each: bool = False):
     """Register the function that carries out entries of ``topic``. It receives the
-    ``OutboxEntry`` and must be idempotent for anything outside the database."""
+    ``OutboxEntry`` and must be idempotent for anything outside the database.
+
+    ``commit_each=True`` is for a handler whose effect leaves the database and cannot be
+    taken back (an e-mail): each entry is then claimed, run and marked processed in a
+    transaction of its own, so a crash repeats only the entry in flight rather than
+    every effect of its batch that had already left."""
 
     def decorator(func):
         HANDLERS[topic] = func
+        if commit_each:
+            COMMIT_EACH.add(topic)
+        else:
+            COMMIT_EACH.discard(topic)
         return func
 
     return decorator
@@ -56,15 +73,16 @@ def kick() -> None:
         logger.warning("outbox: could not reach the broker; the periodic sweep will deliver", exc_info=True)
 
 
-def _claim(batch: int):
-    """Lock up to ``batch`` due entries that no other worker holds."""
+def _claim(batch: int, *, commit_each: bool):
+    """Lock up to ``batch`` due entries that no other worker holds, of the topics that
+    commit each entry on its own or of the others."""
     from .models import OutboxEntry
 
-    return list(
-        OutboxEntry.objects.select_for_update(skip_locked=True)
-        .filter(processed_at__isnull=True, available_at__lte=timezone.now())
-        .order_by("available_at")[:batch]
+    due = OutboxEntry.objects.select_for_update(skip_locked=True).filter(
+        processed_at__isnull=True, available_at__lte=timezone.now()
     )
+    due = due.filter(topic__in=COMMIT_EACH) if commit_each else due.exclude(topic__in=COMMIT_EACH)
+    return list(due.order_by("available_at")[:batch])
 
 
 def _run(entry) -> bool:
@@ -92,14 +110,20 @@ def drain(limit: int = 1000, batch: int = 50) -> int:
     its own savepoint: one commit per batch instead of one per entry (a commit waits for
     the WAL flush), and a failing handler rolls back only its own writes. A failed entry
     moves its ``available_at`` into the future, so it is not claimed again in this run.
+
+    Topics registered with ``commit_each`` (their effect leaves the database) come
+    next, one entry per transaction: a crash inside a batch would repeat every e-mail
+    the batch had already sent, and the commit it saves is small beside an SMTP round
+    trip. They come second so that the e-mails a notification enqueues go in this run.
     """
     succeeded = seen = 0
-    while seen < limit:
-        with transaction.atomic():
-            entries = _claim(min(batch, limit - seen))
-            if not entries:
-                break
-            for entry in entries:
-                succeeded += _run(entry)
-            seen += len(entries)
+    for commit_each, size in ((False, batch), (True, 1)):
+        while seen < limit:
+            with transaction.atomic():
+                entries = _claim(min(size, limit - seen), commit_each=commit_each)
+                if not entries:
+                    break
+                for entry in entries:
+                    succeeded += _run(entry)
+                seen += len(entries)
     return succeeded
