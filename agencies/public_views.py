@@ -22,7 +22,7 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from .models import Publication
-from .publication import page_context, published_lists
+from .publication import page_context, published_lists, request_documents
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 FILTERS = ("q", "sector", "region", "status")
@@ -202,19 +202,25 @@ def accepts_gzip(request) -> bool:
     return False
 
 
+def _being_prepared() -> HttpResponse:
+    response = HttpResponse(
+        translation.gettext("This file of the version is being prepared; please try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
 def _file_response(request, publication: Publication, kind: str):
     if kind not in FILE_TYPES:
         raise Http404
     field = getattr(publication, f"{kind}_file")
     digest = getattr(publication, f"{kind}_sha256")
     if not field or not digest:
-        response = HttpResponse(
-            translation.gettext("This file of the version is being prepared; please try again in a minute."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "30"
-        return response
+        if digest:  # pruned by the retention policy: rendered again, to the same bytes
+            request_documents(publication)
+        return _being_prepared()
     # The gzip copy when the client takes it (it is the same file, encoded: its hash
     # is the file's, its ETag its own, as HTTP asks of each representation).
     compressed = publication.gzip_files.get(kind) if accepts_gzip(request) else None
@@ -225,7 +231,12 @@ def _file_response(request, publication: Publication, kind: str):
             patch_vary_headers(not_modified, ["Accept-Encoding"])
         return not_modified
     filename = f"{publication.side.code}-sending-agencies-v{publication.version}.{kind}"
-    source = field.storage.open(compressed, "rb") if compressed else field.open("rb")
+    try:
+        source = field.storage.open(compressed, "rb") if compressed else field.open("rb")
+    except FileNotFoundError:  # pruned since this process read the version
+        published_lists.forget(publication.pk)
+        request_documents(publication)
+        return _being_prepared()
     response = FileResponse(source, content_type=FILE_TYPES[kind], filename=filename)
     if compressed:
         response["Content-Encoding"] = "gzip"

@@ -322,15 +322,20 @@ def _write_version(
     publication.snapshot = content.data  # already decoded: spare the cached property
     publication.rendered = {language: render_public_page(publication, language) for language in LANGUAGES}
     publication.rendered["atom"] = render_feed(side, publication)
-    meta = {
-        "publisher": side.code,
-        "version": publication.version,
-        "published_at": publication.published_at.isoformat(),
-        "content_sha256": content.hash,
-    }
-    _attach(publication, "json", render_json(meta, content.text))
+    _attach(publication, "json", render_json(json_meta(publication), content.text))
     publication.save()
     return publication
+
+
+def json_meta(publication: Publication) -> dict:
+    """The JSON file's metadata: from the row alone, so that a pruned file is written
+    again to the same bytes."""
+    return {
+        "publisher": publication.side.code,
+        "version": publication.version,
+        "published_at": publication.published_at.isoformat(),
+        "content_sha256": publication.content_hash,
+    }
 
 
 def _attach(publication: Publication, kind: str, content: bytes) -> None:
@@ -456,34 +461,70 @@ def _render_documents(publication_id: int) -> bool:
             .filter(pk=publication_id)
             .first()
         )
-        if publication is None or publication.documents_ready:
+        if publication is None or documents_on_disk(publication):
             return False
         _attach_documents(publication)
     return True
 
 
+#: The documents rendered after a version is out; those of old versions may be pruned.
+DOCUMENT_KINDS = ("csv", "html", "pdf")
+
+
+#: The files the retention policy deletes from old versions (their hashes stay).
+PRUNED_KINDS = ("json", *DOCUMENT_KINDS)
+
+
+def documents_on_disk(publication: Publication) -> bool:
+    """Rendered, and not pruned by the retention policy (the hashes stay, the files go)."""
+    return publication.documents_ready and all(getattr(publication, f"{kind}_file") for kind in PRUNED_KINDS)
+
+
 def _attach_documents(publication: Publication) -> None:
-    texts = {
-        "csv": render_csv(publication.snapshot),
-        "html": render_document(publication, "agencies/public/document.html").encode(),
-    }
-    for kind, content in texts.items():
-        _attach(publication, kind, content)
-    _attach(publication, "pdf", render_pdf(publication))
-    with publication.json_file.open("rb") as json_file:
-        texts["json"] = json_file.read()
-    for kind, content in texts.items():
-        _attach_gzip(publication, kind, content)
-    Publication.objects.filter(pk=publication.pk).update(
-        gzip_files=publication.gzip_files,
-        **{
-            field: getattr(publication, field)
-            if field.endswith("sha256")
-            else getattr(publication, field).name
-            for kind in ("csv", "html", "pdf")
-            for field in (f"{kind}_file", f"{kind}_sha256")
-        },
-    )
+    """Render and attach the documents. A version rendered again after its files were
+    pruned must give the bytes it was published with: a different SHA-256 is an
+    error, not a new file. A render that fails removes what it wrote; one killed
+    mid-way leaves files that no row names, which ``remove_orphan_files`` deletes."""
+    published = {kind: getattr(publication, f"{kind}_sha256") for kind in PRUNED_KINDS}
+    storage = publication.json_file.storage
+    written: list[str] = []
+    try:
+        if not publication.json_file:  # pruned: the content is in the database
+            canonical = publication.content.canonical_json.encode()
+            _attach(publication, "json", render_json(json_meta(publication), canonical))
+            written.append(publication.json_file.name)
+        texts = {
+            "csv": render_csv(publication.snapshot),
+            "html": render_document(publication, "agencies/public/document.html").encode(),
+        }
+        for kind, content in texts.items():
+            _attach(publication, kind, content)
+            written.append(getattr(publication, f"{kind}_file").name)
+        _attach(publication, "pdf", render_pdf(publication))
+        written.append(publication.pdf_file.name)
+        for kind, digest in published.items():
+            if digest and getattr(publication, f"{kind}_sha256") != digest:
+                raise RuntimeError(f"{publication}: its {kind} rendered again is not the published one")
+        if "json" not in publication.gzip_files:
+            with publication.json_file.open("rb") as json_file:
+                texts["json"] = json_file.read()
+        for kind, content in texts.items():
+            _attach_gzip(publication, kind, content)
+            written.append(publication.gzip_files[kind])
+        Publication.objects.filter(pk=publication.pk).update(
+            gzip_files=publication.gzip_files,
+            **{
+                field: getattr(publication, field)
+                if field.endswith("sha256")
+                else getattr(publication, field).name
+                for kind in PRUNED_KINDS
+                for field in (f"{kind}_file", f"{kind}_sha256")
+            },
+        )
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
 
 
 def _attach_gzip(publication: Publication, kind: str, content: bytes) -> None:
@@ -519,6 +560,110 @@ def render_missing_documents() -> int:
     visibility timeout; a render still queued finds the work done and returns."""
     missing = Publication.objects.filter(DOCUMENTS_MISSING).order_by("-published_at", "-pk")
     return sum(_render_documents(publication_id) for publication_id in missing.values_list("pk", flat=True))
+
+
+def request_documents(publication: Publication) -> None:
+    """A visitor asked for a document whose file is gone (pruned by the retention
+    policy): ask the documents queue to render it again, at most once a minute per
+    version and process. A version not rendered yet needs no asking: its render is
+    queued, and ``render_missing_documents`` re-sends a lost one."""
+    from django.core.cache import cache
+
+    from .tasks import render_documents as task
+
+    if cache.add(f"agencies:documents-requested:{publication.pk}", True, timeout=60):
+        task.delay(publication.pk)
+
+
+#: Where the versions' files live (``models.publication_path``).
+MEDIA_FOLDER = "publications/agencies"
+
+
+def prune_superseded_documents(keep_versions: int | None = None, keep_days: int | None = None) -> int:
+    """Periodic: delete the JSON, CSV, HTML and PDF files (and their gzip copies) of
+    each side's versions older than its latest ``keep_versions`` and than ``keep_days``
+    (~13 MB a version at 10,000 agencies). Their hashes, and the content in the
+    database, stay; a request for one renders it again, to the same bytes
+    (``request_documents``). Returns how many versions were pruned."""
+    keep_versions = settings.AGENCIES_DOCUMENTS_KEEP_VERSIONS if keep_versions is None else keep_versions
+    keep_days = settings.AGENCIES_DOCUMENTS_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    on_disk = Q(json_file__gt="") | Q(csv_file__gt="") | Q(html_file__gt="") | Q(pdf_file__gt="")
+    pruned = 0
+    for side_id in Publication.objects.order_by().values_list("side_id", flat=True).distinct():
+        kept = list(
+            Publication.objects.filter(side_id=side_id)
+            .order_by("-version")
+            .values_list("version", flat=True)[: max(keep_versions, 1)]  # the latest always
+        )
+        old = Publication.objects.filter(side_id=side_id, published_at__lt=cutoff).filter(on_disk)
+        if kept:
+            old = old.filter(version__lt=min(kept))
+        for publication_id in old.values_list("pk", flat=True):
+            pruned += _prune(publication_id)
+    return pruned
+
+
+def _prune(publication_id: int) -> bool:
+    with transaction.atomic():
+        # SKIP LOCKED: never under a render in progress (it holds the row).
+        publication = (
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(pk=publication_id)
+            .only("pk", "json_file", "csv_file", "html_file", "pdf_file", "gzip_files", *HASH_FIELDS)
+            .first()
+        )
+        if publication is None or not publication.documents_ready:
+            return False  # a version's hashes are what makes a later render checkable
+        names = [getattr(publication, f"{kind}_file").name for kind in PRUNED_KINDS]
+        names += publication.gzip_files.values()
+        Publication.objects.filter(pk=publication_id).update(
+            json_file="", csv_file="", html_file="", pdf_file="", gzip_files={}
+        )
+        storage = publication.csv_file.storage
+        # After the commit: a rollback must not leave a row naming deleted files.
+        transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+    return True
+
+
+HASH_FIELDS = tuple(f"{kind}_sha256" for kind in DOCUMENT_KINDS)
+
+
+def referenced_files() -> set[str]:
+    names: set[str] = set()
+    for *files, gzip_files in Publication.objects.values_list(
+        "json_file", "csv_file", "html_file", "pdf_file", "gzip_files"
+    ).iterator():
+        names.update(name for name in files if name)
+        names.update(gzip_files.values())
+    return names
+
+
+def remove_orphan_files(older_than_minutes: int | None = None) -> int:
+    """Periodic: delete the files under the publications folder that no version names
+    (a render killed mid-way, a version rolled back after its JSON was written, a
+    prune whose deletion failed), once older than ``older_than_minutes``: a render in
+    progress names its files only when it commits, within the task time limit."""
+    minutes = settings.AGENCIES_ORPHAN_MINUTES if older_than_minutes is None else older_than_minutes
+    storage = Publication._meta.get_field("json_file").storage
+    if not storage.exists(MEDIA_FOLDER):
+        return 0
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    referenced = referenced_files()  # read before the walk: a file named later is fresh
+    removed = 0
+    for name in _walk(storage, MEDIA_FOLDER):
+        if name not in referenced and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed += 1
+    return removed
+
+
+def _walk(storage, folder: str):
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _walk(storage, f"{folder}/{name}")
 
 
 # --- Reading the published versions (public pages) ------------------------------------
@@ -594,9 +739,9 @@ class PublishedLists:
             cached = self._versions.get(publication_id)
             if cached is not None:
                 self._versions.move_to_end(publication_id)
-        # Reload a version only while its PDF is still being rendered, and then at most
-        # once per ttl: the rest of a version never changes.
-        if cached is None or (not cached[0].documents_ready and now - cached[1] > self.ttl):
+        # Reload a version only while its documents are being rendered (or rendered
+        # again after a prune), and then at most once per ttl: the rest never changes.
+        if cached is None or (not documents_on_disk(cached[0]) and now - cached[1] > self.ttl):
             cached = self._load(publication_id, cached[0] if cached else None), now
             with self._lock:
                 self._versions[publication_id] = cached
@@ -652,6 +797,11 @@ class PublishedLists:
             while len(self._pages) > self.pages:
                 self._pages.popitem(last=False)
         return page
+
+    def forget(self, publication_id: int) -> None:
+        """Drop a version read before its files were pruned."""
+        with self._lock:
+            self._versions.pop(publication_id, None)
 
     def clear(self) -> None:
         with self._lock:

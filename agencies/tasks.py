@@ -66,3 +66,10 @@ def resend_missing_documents() -> int:
 def render_missing_documents() -> int:
     """Every minute, on the ``documents`` queue: renders lost with their worker."""
     return publication.render_missing_documents()
+
+
+@shared_task(name="agencies.tasks.sweep_publication_media")
+def sweep_publication_media() -> int:
+    """Hourly, on the ``documents`` queue: the retention policy for superseded
+    versions' documents, then the files that no version names."""
+    return publication.prune_superseded_documents() + publication.remove_orphan_files()

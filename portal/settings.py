@@ -328,6 +328,14 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 AGENCIES_PUBLISH_SWEEP_SECONDS = env_int("AGENCIES_PUBLISH_SWEEP_SECONDS", 30)
 AGENCIES_PUBLISH_OVERDUE_SECONDS = env_int("AGENCIES_PUBLISH_OVERDUE_SECONDS", 30)
 AGENCIES_DOCUMENTS_SWEEP_SECONDS = env_int("AGENCIES_DOCUMENTS_SWEEP_SECONDS", 60)
+# Retention of the JSON, CSV, HTML and PDF files of superseded versions: the latest
+# AGENCIES_DOCUMENTS_KEEP_VERSIONS of each side and those younger than
+# AGENCIES_DOCUMENTS_KEEP_DAYS keep theirs; an older one is rendered again on demand
+# (same bytes, same SHA-256). Files under the publications folder that no version names
+# are removed once older than AGENCIES_ORPHAN_MINUTES (never a render in progress).
+AGENCIES_DOCUMENTS_KEEP_VERSIONS = env_int("AGENCIES_DOCUMENTS_KEEP_VERSIONS", 20)
+AGENCIES_DOCUMENTS_KEEP_DAYS = env_int("AGENCIES_DOCUMENTS_KEEP_DAYS", 30)
+AGENCIES_ORPHAN_MINUTES = env_int("AGENCIES_ORPHAN_MINUTES", 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "portal.tasks.drain_outbox",
@@ -370,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.render_missing_documents",
         "schedule": timedelta(seconds=AGENCIES_DOCUMENTS_SWEEP_SECONDS),
         "options": {"queue": "documents", "expires": AGENCIES_DOCUMENTS_SWEEP_SECONDS},
+    },
+    "agencies-media-sweep": {
+        "task": "agencies.tasks.sweep_publication_media",
+        "schedule": timedelta(hours=1),
+        "options": {"queue": "documents", "expires": 60 * 60},
     },
 }
 # Long renders (the PDF of a whole list) have their own queue and worker, so that they
