@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate seed lint format messages worker beat ci
+.PHONY: help install run test migrate seed lint format messages worker worker-documents beat ci
 
 include make/tokens.mk
 
@@ -46,8 +46,13 @@ messages: install ## Re-extract interface strings into locale/*/LC_MESSAGES/djan
 	$(PY) manage.py makemessages --no-obsolete --no-location -l ja -l ru -l tg --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compile_catalogs
 
-worker: install ## A Celery worker for both queues, outbox and documents (needs REDIS_URL)
-	$(VENV)/bin/celery -A portal worker -Q celery,documents --loglevel INFO
+# Two workers, as in docker-compose.yml: a PDF render takes seconds, and in a shared pool
+# it would hold up the outbox (notifications, publication) queued behind it.
+worker: install ## The Celery worker for the outbox and everything but documents (needs REDIS_URL)
+	$(VENV)/bin/celery -A portal worker -Q celery --loglevel INFO
+
+worker-documents: install ## The Celery worker that renders documents (PDF), niced (needs REDIS_URL)
+	nice -n 19 $(VENV)/bin/celery -A portal worker -Q documents --concurrency 1 --loglevel INFO
 
 beat: install ## Celery beat, the periodic outbox sweep and consent expiry (needs REDIS_URL)
 	$(VENV)/bin/celery -A portal beat --loglevel INFO

@@ -64,11 +64,18 @@ def enqueue(topic: str, payload: dict):
 
 def kick() -> None:
     """Ask a worker to drain now. A broker failure is logged, not raised: the periodic
-    sweep will find the entry, and the user's change has already committed."""
+    sweep will find the entry, and the user's change has already committed.
+
+    This runs on the request path, after the commit, so it makes one attempt: a silent
+    Redis costs the request one ``REDIS_SOCKET_TIMEOUT`` (or ``REDIS_CONNECT_TIMEOUT``),
+    a refusing one a few milliseconds. The policy of no retries, rather than
+    ``retry=False``, is what bounds it: without a policy kombu keeps reconnecting a
+    broken connection for about six seconds (``broker_connection_timeout`` and its
+    2-second retry interval) before it gives up."""
     from .tasks import drain_outbox
 
     try:
-        drain_outbox.delay()
+        drain_outbox.apply_async(retry=True, retry_policy={"max_retries": 0})
     except Exception:  # noqa: BLE001 - any broker error means "later", never "lost"
         logger.warning("outbox: could not reach the broker; the periodic sweep will deliver", exc_info=True)
 

@@ -125,3 +125,75 @@ def run_manage(code: str, env: dict[str, str], timeout: float = 60) -> subproces
         timeout=timeout,
         check=False,
     )
+
+
+@contextmanager
+def frozen(server: RedisServer, thaw_after: float = 60.0):
+    """SIGSTOP ``server`` for the block: it keeps accepting connections (the kernel
+    completes the handshake) but answers nothing, as an overloaded Redis or a network
+    black hole. SIGCONT when the block ends, even on failure, or after ``thaw_after``
+    seconds, so that a client without timeouts hangs for that long rather than forever."""
+    import signal
+    import threading
+    from contextlib import suppress
+
+    pid = server.process.pid
+
+    def thaw() -> None:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+
+    os.kill(pid, signal.SIGSTOP)
+    watchdog = threading.Timer(thaw_after, thaw)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield server
+    finally:
+        watchdog.cancel()
+        thaw()
+
+
+def refusing_redis_url() -> str:
+    """A Redis URL on a port where nothing listens: every connection is refused."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@contextmanager
+def black_hole():
+    """A Redis URL whose connections never complete, as a host that drops packets: a
+    listening socket that never accepts and whose one-place queue is already full, so
+    the kernel drops every further SYN. Yields the URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname(), timeout=1)
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        filler.close()
+        listener.close()
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Point this process's Celery app (what the request path publishes with) at
+    ``url`` for the block, sending tasks instead of running them eagerly; restored
+    afterwards. Pooled connections are dropped on the way in and out."""
+    from kombu import pools
+
+    from portal.celery import app
+
+    def point(broker_url: str, eager: bool) -> None:
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url = broker_url
+        app.conf.task_always_eager = eager
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    point(url, eager=False)
+    try:
+        yield app
+    finally:
+        point(*previous)
