@@ -17,6 +17,7 @@ import csv
 import gzip
 import io
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +38,8 @@ from . import snapshots
 from .choices import AgencyStatus
 from .models import PendingPublication, Publication, PublishedContent, SendingAgency
 from .snapshots import PUBLIC_EVENT_STATUSES, sha256
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 FEED_ENTRIES = 50
@@ -571,8 +574,14 @@ def request_documents(publication: Publication) -> None:
 
     from .tasks import render_documents as task
 
-    if cache.add(f"agencies:documents-requested:{publication.pk}", True, timeout=60):
-        task.delay(publication.pk)
+    # On the request path: one attempt, bounded by the Redis timeouts, as the outbox's
+    # kick (portal.outbox.kick). A Redis that fails or is silent leaves the visitor a
+    # 503 to retry, never a 500 or a hung request.
+    try:
+        if cache.add(f"agencies:documents-requested:{publication.pk}", True, timeout=60):
+            task.apply_async((publication.pk,), retry=True, retry_policy={"max_retries": 0})
+    except Exception:  # noqa: BLE001 - any cache or broker error means "ask again later"
+        logger.warning("documents: could not ask for version %s to be rendered again", publication.pk)
 
 
 #: Where the versions' files live (``models.publication_path``).

@@ -128,3 +128,28 @@ def test_old_versions_lose_their_documents_and_get_them_back_byte_for_byte(
         assert response.status_code == 200, kind
         body = b"".join(response.streaming_content)
         assert hashlib.sha256(body).hexdigest() == published[versions[0].pk][index]
+
+
+def test_a_failing_cache_leaves_a_visitor_a_503_to_retry_not_an_error(
+    officer, django_capture_on_commit_callbacks
+):
+    from portal.testing.processes import free_port
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            certified(officer)
+    version = Publication.objects.filter(side__code="japan").earliest()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publication.prune_superseded_documents(keep_versions=1, keep_days=0) >= 1
+    refusing = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    with override_settings(CACHES=refusing):
+        started = time.monotonic()
+        response = Client().get(f"/public/agencies/japan/versions/{version.version}.pdf")
+        assert response.status_code == 503 and response["Retry-After"]
+        assert time.monotonic() - started < 1
