@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import models
 from django.db.models import Q
 
 from portal.choices import WRITER_ROLES
+from portal.querysets import NOTHING, ScopedQuerySet
 
 from .choices import AgencyStatus
 
@@ -47,14 +47,12 @@ def _own_register(side, prefix: str = "") -> Q:
     )
 
 
-def agency_rule(user: User, action: str, prefix: str = "") -> Q | None:
-    """The Q selecting the agencies (through ``prefix``) a user may see or change;
-    None means everything (superuser)."""
-    if user.is_superuser:
-        return None
+def agency_rule(user: User, action: str, prefix: str = "") -> Q:
+    """The Q selecting the agencies (through ``prefix``) a signed-in, active user who is
+    not a superuser may see or change (``ScopedQuerySet`` has checked the rest)."""
     side = _side(user)
-    if side is None or not user.is_active:
-        return Q(pk__in=[])
+    if side is None:
+        return NOTHING
     own_register = _own_register(side, prefix)
     if action == "view":
         provided_to_japan = Q(
@@ -63,15 +61,12 @@ def agency_rule(user: User, action: str, prefix: str = "") -> Q | None:
         return own_register | provided_to_japan
     if user.role in WRITER_ROLES:
         return own_register
-    return Q(pk__in=[])
+    return NOTHING
 
 
-class SendingAgencyQuerySet(models.QuerySet):
-    def restrict(self, user: User, action: str = "view") -> SendingAgencyQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        rule = agency_rule(user, action)
-        return self if rule is None else self.filter(rule)
+class SendingAgencyQuerySet(ScopedQuerySet):
+    def rule(self, user: User, action: str) -> Q:
+        return agency_rule(user, action)
 
     def certified(self) -> SendingAgencyQuerySet:
         return self.filter(status=AgencyStatus.CERTIFIED)
@@ -100,36 +95,25 @@ class SendingAgencyQuerySet(models.QuerySet):
         )
 
 
-class AgencyChildQuerySet(models.QuerySet):
+class AgencyChildQuerySet(ScopedQuerySet):
     """Screenings, guidance: internal to the partner ministry's register."""
 
-    def restrict(self, user: User, action: str = "view") -> AgencyChildQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
+    def rule(self, user: User, action: str) -> Q:
         side = _side(user)
         if side is None or (action != "view" and user.role not in WRITER_ROLES):
-            return self.none()
-        return self.filter(
-            agency__memorandum_id=side.memorandum_id, agency__memorandum__partner_country=side.country
-        )
+            return NOTHING
+        return _own_register(side, "agency__")
 
 
-class AgencyEventQuerySet(models.QuerySet):
+class AgencyEventQuerySet(ScopedQuerySet):
     """An agency's history. The partner ministry reads all of it; Japan's side reads
     what was provided to it — certifications, revocations and expiries, and changes made
     while certified (7(2), 7(4)) — never the screening, rejection or re-application
     that stay in the partner's register."""
 
-    def restrict(self, user: User, action: str = "view") -> AgencyEventQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        rule = agency_rule(user, action, prefix="agency__")
-        if rule is None:
-            return self
+    def rule(self, user: User, action: str) -> Q:
         side = _side(user)
-        if side is None:  # a third party: the rule above already selects nothing
-            return self.filter(rule)
+        if side is None:
+            return NOTHING
         provided = Q(to_status__in=PROVIDED_TO_JAPAN)
-        return self.filter(rule).filter(_own_register(side, "agency__") | provided)
+        return agency_rule(user, action, prefix="agency__") & (_own_register(side, "agency__") | provided)

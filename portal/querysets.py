@@ -55,7 +55,37 @@ def group_permission_model(model: type[models.Model]) -> type[models.Model]:
     return get_group_obj_perms_model(model)
 
 
-class RestrictedQuerySet(models.QuerySet):
+#: A rule that selects no row.
+NOTHING = Q(pk__in=[])
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one ``restrict()`` (STYLE.md §6): the same prelude for every model — nobody
+    who is signed out or deactivated reads anything — then the model's rule.
+
+    A subclass implements ``rule(user, action)``, returning the ``Q`` of the rows the
+    user may ``action``, ``None`` for every row, or ``NOTHING``. Superusers get every
+    row unless the class says otherwise (an inbox is its organization's alone)."""
+
+    superuser_sees_all = True
+
+    def restrict(self, user: User, action: str = "view"):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser and self.superuser_sees_all:
+            return self
+        rule = self.rule(user, action)
+        if rule is None:
+            return self
+        if rule is NOTHING:
+            return self.none()
+        return self.filter(rule)
+
+    def rule(self, user: User, action: str) -> Q | None:
+        raise NotImplementedError
+
+
+class RestrictedQuerySet(ScopedQuerySet):
     """Rows the user's organization holds ``action`` permission on, through guardian's
     direct-FK group permission table. Superusers see everything; their reads of
     confidential records are audited by the views like anyone's.
@@ -64,32 +94,30 @@ class RestrictedQuerySet(models.QuerySet):
     consent is live at the moment of reading: the periodic job that removes the
     permissions of lapsed consents only tidies up (DESIGN.md §3)."""
 
-    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
+    def rule(self, user: User, action: str) -> Q:
         organization = getattr(user, "organization", None)
         group_ids = user_group_ids(user)
         if not group_ids:
-            return self.none()
-        grants = group_permission_model(self.model).objects.filter(
-            content_object=OuterRef("pk"),
-            group_id__in=group_ids,
-            permission_id=permission_id(self.model, action),
-        )
-        if organization.is_third_party:
-            if action != "view":
-                return self.none()
-            from .models import DisclosureConsent
-
-            live = DisclosureConsent.objects.active().filter(
-                content_type=ContentType.objects.get_for_model(self.model),
-                object_id=OuterRef("pk"),
-                third_party_id=organization.pk,
+            return NOTHING
+        grants = Exists(
+            group_permission_model(self.model).objects.filter(
+                content_object=OuterRef("pk"),
+                group_id__in=group_ids,
+                permission_id=permission_id(self.model, action),
             )
-            return self.filter(Exists(grants), Exists(live))
-        return self.filter(Exists(grants))
+        )
+        if not organization.is_third_party:
+            return Q(grants)
+        if action != "view":
+            return NOTHING
+        from .models import DisclosureConsent
+
+        live = DisclosureConsent.objects.active().filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+            third_party_id=organization.pk,
+        )
+        return Q(grants) & Q(Exists(live))
 
     def shared(self) -> RestrictedQuerySet:
         from .choices import RecordStatus
@@ -97,15 +125,11 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(status=RecordStatus.SHARED)
 
 
-class PublicQuerySet(models.QuerySet):
+class PublicQuerySet(ScopedQuerySet):
     """Reference data every signed-in user may read and only administrators change."""
 
-    def restrict(self, user: User, action: str = "view") -> PublicQuerySet:
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if action == "view" or user.is_superuser:
-            return self
-        return self.none()
+    def rule(self, user: User, action: str) -> Q | None:
+        return None if action == "view" else NOTHING
 
 
 class OrganizationQuerySet(PublicQuerySet):
@@ -120,33 +144,30 @@ class OrganizationQuerySet(PublicQuerySet):
         return self.filter(side__isnull=True)
 
 
-class NotificationQuerySet(models.QuerySet):
-    """An inbox belongs to an organization: each member reads it, nobody else."""
+class NotificationQuerySet(ScopedQuerySet):
+    """An inbox belongs to an organization: each member reads it, nobody else — not a
+    superuser either."""
 
-    def restrict(self, user: User, action: str = "view") -> NotificationQuerySet:
-        if not user.is_authenticated or not user.is_active or not user.organization_id:
-            return self.none()
-        return self.filter(organization_id=user.organization_id)
+    superuser_sees_all = False
+
+    def rule(self, user: User, action: str) -> Q:
+        return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(ScopedQuerySet):
     """A consent is visible to the signatories of the side that gave it and to the
     third party it names."""
 
-    def restrict(self, user: User, action: str = "view") -> ConsentQuerySet:
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
+    def rule(self, user: User, action: str) -> Q:
         organization = user.organization
         if organization is None:
-            return self.none()
+            return NOTHING
         if organization.is_third_party:
-            return self.filter(third_party_id=organization.pk) if action == "view" else self.none()
-        return self.filter(side_id=organization.side_id)
+            return Q(third_party_id=organization.pk) if action == "view" else NOTHING
+        return Q(side_id=organization.side_id)
 
     def active(self, at=None) -> ConsentQuerySet:
         from django.utils import timezone
@@ -162,19 +183,21 @@ class ConsentQuerySet(models.QuerySet):
         )
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    """Contact-point officers read their own side's audit; administrators read all."""
+class AuditEntryQuerySet(ScopedQuerySet):
+    """Contact-point officers read their own side's audit; administrators read all.
+    Nobody changes it."""
 
     def restrict(self, user: User, action: str = "view") -> AuditEntryQuerySet:
+        return super().restrict(user, action) if action == "view" else self.none()
+
+    def rule(self, user: User, action: str) -> Q | None:
         from .choices import Role
 
-        if not user.is_authenticated or not user.is_active or action != "view":
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMINISTRATOR:
-            return self
+        if user.role == Role.ADMINISTRATOR:
+            return None
         if user.role == Role.CONTACT_POINT_OFFICER and user.organization and user.organization.side_id:
-            return self.filter(organization__side_id=user.organization.side_id)
-        return self.none()
+            return Q(organization__side_id=user.organization.side_id)
+        return NOTHING
 
 
 def permitted_ids(user: User, objects, action: str = "change") -> set[int]:
