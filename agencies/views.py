@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from portal.disclosure import disclose_all
-from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
+from portal.exceptions import ServiceError
 from portal.views.base import (
     RestrictedDetailView,
     RestrictedListView,
@@ -113,8 +113,8 @@ def agency_create(request):
         sectors = data.pop("sectors")
         try:
             agency = services.register_agency(request.user, sectors=sectors, **data)
-        except (InvalidInput, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", str(exc)))
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("The application is registered."))
             return redirect(agency)
@@ -151,11 +151,8 @@ class AgencyFormAction(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             result = self.perform(form)
-        except (TransitionError, InvalidInput) as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)
@@ -272,10 +269,8 @@ class AcknowledgeView(ServiceActionView):
             raise Http404
         try:
             services.acknowledge(event, request.user)
-        except (TransitionError, InvalidInput) as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
         else:
             messages.success(request, _("Receipt acknowledged."))
         return redirect(agency)
@@ -298,10 +293,8 @@ def screening_view(request, pk, screening_id):
             services.record_screening(screening, request.user, form.results(), form.cleaned_data["note"])
             for row, file in form.evidence():
                 services.add_evidence(row, request.user, file)
-        except (TransitionError, InvalidInput) as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Screening saved."))
             return redirect(screening.agency)

@@ -1,19 +1,24 @@
-"""Errors services raise; views turn them into messages, the API into 409/403."""
+"""Errors services raise. Each carries a message for the person who asked; views show
+it next to the form (``portal.views.base``), the API answers with it (409, 400, 403)."""
 
-from django.core.exceptions import PermissionDenied  # noqa: F401 - re-exported for services
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 
-class TransitionError(Exception):
+class ServiceError(Exception):
+    """A refusal by a service, with its message. Views catch this one type."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionError(ServiceError):
     """A change that the record's current state does not allow (HTTP 409)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
-
-class InvalidInput(Exception):
+class InvalidInput(ServiceError):
     """A request that names something impossible (HTTP 400)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class PermissionDenied(ServiceError, DjangoPermissionDenied):
+    """A role or side that may not do this (HTTP 403 in the API and for Django)."""

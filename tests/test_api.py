@@ -126,3 +126,14 @@ def test_token_authentication(api, cast):
     assert client.get("/api/v1/organizations/").status_code == 200
     refused = Client(HTTP_AUTHORIZATION="Token nope").get("/api/v1/organizations/")
     assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_service_refusal_is_a_403_with_its_reason(api, cast):
+    from agencies.testing import certified
+
+    agency = certified(cast["tj_officer"])
+    event = agency.events.get(to_status="certified")
+    response = api("tj_contact").post(f"/api/v1/agencies/{agency.pk}/events/{event.pk}/acknowledge/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert response.json()["detail"] != "You do not have permission to perform this action."

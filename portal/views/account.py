@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from ..exceptions import InvalidInput, PermissionDenied
+from ..exceptions import ServiceError
 from ..forms import ApiTokenForm, CurrentCodeForm, ReplaceAuthenticatorForm, SecondFactorForm
 from ..models import ApiToken, UserSession
 from ..security import sessions, tokens, twofactor
@@ -241,8 +241,8 @@ class TokenListView(VerifiedSessionRequiredMixin, View):
         if form.is_valid():
             try:
                 token, raw = tokens.create(request.user, **form.cleaned_data)
-            except (InvalidInput, PermissionDenied) as exc:
-                form.add_error(None, getattr(exc, "message", str(exc)))
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
             else:
                 response = render(request, self.template_name, self.context(request, form, token, raw))
                 response["Cache-Control"] = "no-store"

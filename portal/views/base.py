@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, View
 
 from .. import audit
 from ..disclosure import disclose, disclose_all
-from ..exceptions import InvalidInput, PermissionDenied, TransitionError
+from ..exceptions import ServiceError
 from ..models import SharedRecord
 
 
@@ -100,11 +100,8 @@ class ServiceActionView(LoginRequiredMixin, View):
         obj = get_restricted_or_404(self.model, request.user, pk, self.action)
         try:
             result = self.perform(obj)
-        except (TransitionError, InvalidInput) as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
-            return redirect(self.get_success_url(obj))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
             return redirect(self.get_success_url(obj))
         if self.success_message:
             messages.success(request, self.success_message)

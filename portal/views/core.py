@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import services
 from ..choices import RecordStatus
-from ..exceptions import InvalidInput, PermissionDenied, TransitionError
+from ..exceptions import ServiceError
 from ..forms import ConsentForm, CorrespondenceForm
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, SharedRecord
 from .base import (
@@ -110,8 +110,8 @@ def correspondence_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             letter = services.draft_correspondence(user, **form.cleaned_data)
-        except (InvalidInput, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", str(exc)))
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Draft saved. It is visible only to your organization until sent."))
             return redirect(letter)
@@ -154,11 +154,8 @@ class ConsentCreateView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             services.grant_consent(self.record, self.request.user, **form.cleaned_data)
-        except (InvalidInput, TransitionError) as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
             return self.form_invalid(form)
         messages.success(
             self.request, _("The written consent is recorded; the third party can read this record.")
