@@ -4,6 +4,8 @@ revocation, and the immutable published versions of the certified list."""
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -263,8 +265,19 @@ class ScreeningEvidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    #: Served by ``portal.views.files`` only to readers of this screening (``restrict()``).
+    owner_field = "result__screening"
+
     def __str__(self) -> str:
-        return self.description or self.file.name
+        return self.description or self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("file-download", args=[self._meta.app_label, self._meta.model_name, self.pk])
+
+    @property
+    def label(self) -> str:
+        """The file's name as the uploader gave it, without the storage folders."""
+        return posixpath.basename(self.file.name)
 
 
 class Guidance(models.Model):
@@ -351,13 +364,28 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class InvestigationAttachment(models.Model):
+    """A file of Japan's report: part of the investigation's originating side
+    (``portal.disclosure.record_parts``), so withheld with the rest of that part."""
+
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("attachment"), upload_to=attachment_path)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    #: Served by ``portal.views.files`` only to readers of the investigation who may read
+    #: its ``attachments`` (``restrict()`` and ``hidden_fields``).
+    owner_field = "investigation"
+
     def __str__(self) -> str:
-        return self.file.name
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("file-download", args=[self._meta.app_label, self._meta.model_name, self.pk])
+
+    @property
+    def label(self) -> str:
+        """The file's name as the uploader gave it, without the storage folders."""
+        return posixpath.basename(self.file.name)
 
 
 def publication_path(instance, filename: str) -> str:

@@ -48,6 +48,7 @@ ACTIONS: dict[str, Any] = {
     "audit.exported": _("Audit trail exported"),
     "audit.head_published": _("Audit chain head sent to the contact points"),
     "audit.verification_failed": _("Audit chain verification failed"),
+    "file.downloaded": _("Attachment downloaded"),
 }
 
 

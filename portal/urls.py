@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, auth, core, errors, public
+from .views import account, auth, core, errors, files, public
 from .views import audit as audit_views
 
 public_patterns = (
@@ -26,6 +26,11 @@ urlpatterns = [
         "records/<str:app_label>/<str:model_name>/<int:pk>/consent/",
         core.ConsentCreateView.as_view(),
         name="consent-create",
+    ),
+    path(
+        "files/<str:app_label>/<str:model_name>/<int:pk>/",
+        files.FileDownloadView.as_view(),
+        name="file-download",
     ),
     path("consents/", core.ConsentListView.as_view(), name="consent-list"),
     path("consents/<int:pk>/withdraw/", core.ConsentWithdrawView.as_view(), name="consent-withdraw"),
