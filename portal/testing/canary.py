@@ -938,3 +938,57 @@ def summarize_errors(errors: list[tuple[str, str, int, str]]) -> list[str]:
         f" (e.g. {items[0][0]}): {detail}"
         for (status, where, detail), items in sorted(groups.items())
     ]
+
+
+# --- Files of shared records ------------------------------------------------------------
+
+
+def canary_record_files(canary: Canary) -> None:
+    """Every downloadable model (``owner_field``, served by ``portal.views.files``) whose
+    owner is a shared-record kind gets one file on every record the canary made, its
+    name and its text carrying a marker readable by whoever may read the part of the
+    record that holds it (the owner's relation, placed by ``record_parts``). Added once
+    the records exist: the URLs are built after every record kind was planted."""
+
+    def files() -> list[str]:
+        from django.core.files.base import ContentFile
+
+        kinds = set(shared_record_kinds())
+        urls = []
+        for model in apps.get_models():
+            path = getattr(model, "owner_field", None)
+            if not isinstance(path, str) or "__" in path:
+                continue
+            link = model._meta.get_field(path)
+            owner = link.related_model
+            if owner not in kinds:
+                continue
+            parts = record_parts(owner)
+            part = COUNTERPART if link.remote_field.get_accessor_name() in parts[COUNTERPART] else ORIGIN
+            fields_of_part = {f.name for f in text_fields(owner) if f.name in parts[part]}
+            required = RecordFactory().required(canary, model, None)
+            for pk in list(canary.created.get(owner, [])):
+                label = f"{owner._meta.label}#{pk}"
+                of_part = [
+                    m for m in canary.markers.values() if m.record == label and m.field in fields_of_part
+                ]
+                if not of_part:
+                    continue
+                token = canary.plant(
+                    kind=model._meta.label,
+                    field="file",
+                    record=label,
+                    situation=of_part[0].situation,
+                    audience=of_part[0].audience,
+                )
+                values = {**required, path: owner._default_manager.get(pk=pk)}
+                values["file"] = ContentFile(f"{token}\n".encode(), name=f"{token}.txt")
+                obj = model._default_manager.create(**values)
+                canary.add(obj)
+                urls.append(obj.get_absolute_url())
+        return urls
+
+    canary.extra_urls.append(files)
+
+
+register_scenario(canary_record_files)
