@@ -1,8 +1,9 @@
-"""The audit action names and inbox kinds of the agencies app, registered at start-up."""
+"""What the agencies app adds to the portal, registered at start-up: its URLs, API
+routes and public index section (portal.hooks), audit action names and inbox kinds."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, notifications
+from portal import audit, hooks, notifications
 
 AUDIT_ACTIONS = {
     "agency.registered": _("Sending agency registered"),
@@ -26,7 +27,30 @@ NOTIFICATION_KINDS = {
 }
 
 
+def latest_agency_lists():
+    """The latest version of each side's certified-agency list, for the public index (a
+    query per side)."""
+    from portal.models import Side
+
+    from .models import Publication
+
+    latest = (
+        Publication.objects.filter(side=side)
+        .order_by("-version")
+        .only("side", "version", "published_at")
+        .first()
+        for side in Side.objects.order_by("pk")
+    )
+    return [publication for publication in latest if publication is not None]
+
+
 def register() -> None:
+    from .api.urls import ROUTES
+
+    hooks.register_urls("agencies/", "agencies.urls")
+    hooks.register_urls("agencies/", "agencies.public_urls", public=True)
+    hooks.register_api_routes(ROUTES)
+    hooks.register_public_index("agency_lists", latest_agency_lists)
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

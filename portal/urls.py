@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from . import hooks
 from .views import account, auth, core, errors, files, public
 from .views import audit as audit_views
 
 public_patterns = (
     [
         path("", public.PublicIndexView.as_view(), name="index"),
-        path("agencies/", include("agencies.public_urls")),
+        *(path(prefix, include(module)) for prefix, module in hooks.PUBLIC_URLS),
     ],
     "public",
 )
@@ -37,7 +38,7 @@ urlpatterns = [
     path("memorandum/<int:pk>/", core.MemorandumDetailView.as_view(), name="memorandum-detail"),
     path("organizations/", core.OrganizationListView.as_view(), name="organization-list"),
     path("public/", include(public_patterns)),
-    path("agencies/", include("agencies.urls")),
+    *(path(prefix, include(module)) for prefix, module in hooks.URLS),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/unlock/", auth.SelfUnlockView.as_view(), name="login-unlock"),

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from .. import hooks
 from . import views
 
 router = DefaultRouter()
@@ -9,10 +10,9 @@ router.register("correspondence", views.CorrespondenceViewSet, basename="corresp
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("consents", views.DisclosureConsentViewSet, basename="consent")
 
-# The domain apps' endpoints, on the same router and under the same defaults.
-from agencies.api.urls import ROUTES as AGENCY_ROUTES  # noqa: E402
-
-for prefix, viewset, basename in AGENCY_ROUTES:
+# The domain apps' endpoints, registered from their AppConfig (portal.hooks), on the
+# same router and under the same defaults.
+for prefix, viewset, basename in hooks.API_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = router.urls

@@ -2,6 +2,7 @@
 
 from django.views.generic import TemplateView
 
+from .. import hooks
 from ..models import Memorandum
 
 
@@ -12,20 +13,7 @@ class PublicIndexView(TemplateView):
         context = super().get_context_data(**kwargs)
         # Public facts about the Memorandum itself (title, signature, commencement).
         context["memoranda"] = Memorandum.objects.order_by("pk")
-        context["agency_lists"] = latest_agency_lists()
+        # What each app publishes (registered from its AppConfig: portal.hooks).
+        for name, provider in hooks.PUBLIC_INDEX.items():
+            context[name] = provider()
         return context
-
-
-def latest_agency_lists():
-    """The latest version of each side's certified-agency list (a query per side)."""
-    from agencies.models import Publication
-    from portal.models import Side
-
-    latest = (
-        Publication.objects.filter(side=side)
-        .order_by("-version")
-        .only("side", "version", "published_at")
-        .first()
-        for side in Side.objects.order_by("pk")
-    )
-    return [publication for publication in latest if publication is not None]
