@@ -76,3 +76,18 @@ def test_catalogs_hold_every_string_in_the_code(tmp_path):
     committed = {e.msgid for e in catalog("ja") if not e.obsolete}
     assert fresh - committed == set(), "strings missing from the catalogs: run `make messages` and translate"
     assert committed - fresh == set(), "catalogs hold strings no longer used: run `make messages`"
+
+
+@pytest.mark.parametrize(
+    ("language", "since", "sender"), [("ru", "С", "Отправитель"), ("ja", "開始日", "発信元")]
+)
+def test_the_audit_date_filter_and_the_sender_column_are_translated_apart(language, since, sender):
+    """Translation review 2026-11-29: one msgid "From" served both, so the audit's
+    start-date filter read "Sender"; the filter now has its own context."""
+    from django.utils import translation
+
+    from portal.forms import AuditFilterForm
+
+    with translation.override(language):
+        assert str(AuditFilterForm().fields["date_from"].label) == since
+        assert translation.gettext("From") == sender
