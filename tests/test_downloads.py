@@ -16,15 +16,8 @@ from agencies.models import InvestigationAttachment
 from agencies.testing import certified, register
 from portal import services
 from portal.models import AuditEntry, Organization
+from portal.testing.files import PDF
 from portal.testing.matrix import ADMIN, BOTH_SIDES, CAST, TAJIKISTAN
-
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ from agencies.models import Investigation, InvestigationAttachment, ScreeningEvi
 from agencies.testing import certified, register
 from portal import uploads
 from portal.exceptions import InvalidInput
+from portal.testing.files import PDF
 
 
 @pytest.fixture(autouse=True)
@@ -37,13 +38,6 @@ def _english():
 
 # --- Files, made here as the real programs write them --------------------------------
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + b"\x00" * 200
