@@ -1,11 +1,15 @@
-"""Clause 3 at the core: who sees a confidential record, through every door."""
+"""Clause 3 at the core: who sees a confidential record, through every door — and who
+may change one: every registered write action (``portal.testing.matrix``, declared in
+``portal/testing/core_matrix.py`` and each app's ``testing.py``) × every role key."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from portal import services
 from portal.models import Correspondence, Organization
+from portal.testing import matrix
 from portal.testing.matrix import ADMIN, BOTH_SIDES, MatrixTests, PermissionMatrix
 
 
@@ -64,3 +68,30 @@ class CorrespondenceMatrix(PermissionMatrix):
 
 class TestCorrespondenceMatrix(MatrixTests):
     matrix = CorrespondenceMatrix()
+
+
+# --- Writes ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast, signed-in clients and every action's state, built once for the module
+    in a transaction rolled back at its end (as Django's ``setUpTestData``); each case
+    runs in a savepoint rolled back to it."""
+    with django_db_blocker.unblock(), matrix.open_world() as built:
+        yield built
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "role"), matrix.cases())
+def test_write(world, action, role):
+    matrix.run(world, action, role)
+
+
+@pytest.mark.django_db
+def test_every_write_endpoint_is_in_the_matrix(world):
+    """A new write view or API action fails here until its action is registered
+    (``portal/testing/matrix.py`` says how) or, if it is not about a shared record,
+    listed in ``matrix.OUTSIDE_THE_MATRIX``."""
+    missing = matrix.write_endpoints() - matrix.covered_endpoints(world) - matrix.OUTSIDE_THE_MATRIX
+    assert not missing, f"write endpoints no action of the matrix covers: {sorted(missing)}"

@@ -1,0 +1,360 @@
+"""The shared core's write actions for the permission matrix (``portal.testing.matrix``):
+correspondence (clause 2), written consents (clause 3) and the inbox, on the pages and
+through the API.
+
+Written from the rules, not from the views: letters are drafted and sent by the
+officers of the organization that writes them (contact-point officers and officers);
+analysts, administrators and third parties read, never write; a written consent is given
+and withdrawn by a writer of the side the information came from; an inbox item is marked
+read by any member of its organization, whatever the role — and by nobody else, not
+even a superuser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from . import matrix
+from .matrix import (
+    JP_READERS,
+    JP_WRITERS,
+    LOGIN,
+    THIRD_PARTIES,
+    TJ_READERS,
+    TJ_WRITERS,
+    WRITERS,
+    Refused,
+    each,
+)
+
+JAPAN_CP, TAJIK_CP, EMBASSY = "jp-isa-rmd", "tj-ms-lpsa", "tj-embassy-jp"
+NON_WRITERS = JP_READERS | TJ_READERS | THIRD_PARTIES
+
+# --- States ---------------------------------------------------------------------------
+
+
+def japan_draft(w) -> dict:
+    """A letter Japan's contact point has drafted and not sent."""
+    from portal import services
+
+    letter = services.draft_correspondence(
+        w.users["jp-contact"], recipient=w.org(TAJIK_CP), subject="Matrix draft", body="…"
+    )
+    return {"letter": letter}
+
+
+def tajik_letter(w) -> dict:
+    """A letter Tajikistan's contact point has sent to Japan's."""
+    from portal import services
+
+    letter = services.draft_correspondence(
+        w.users["tj-contact"], recipient=w.org(JAPAN_CP), subject="Matrix letter", body="…"
+    )
+    return {"letter": services.send_correspondence(letter, w.users["tj-contact"])}
+
+
+def tajik_consent(w, *, withdrawn: bool = False) -> dict:
+    """Tajikistan's written consent to show its letter to the Embassy."""
+    from portal import services
+
+    state = tajik_letter(w)
+    consent = services.grant_consent(
+        state["letter"],
+        w.users["tj-officer"],
+        third_party=w.org(EMBASSY),
+        document_reference="No. 7/26",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    if withdrawn:
+        consent = services.withdraw_consent(consent, w.users["tj-contact"])
+    return {**state, "consent": consent}
+
+
+def japan_inbox_item(w) -> dict:
+    """An unread item in the inbox of Japan's contact point, delivered by the outbox
+    handler from a letter Tajikistan sent."""
+    from portal import notifications
+    from portal.models import Notification
+
+    entry = notifications.notify(
+        [w.org(JAPAN_CP).pk], "correspondence.received", sender=w.org(TAJIK_CP), params={"subject": "x"}
+    )
+    notifications.deliver_notification(entry)
+    return {"notification": Notification.objects.get(source=entry)}
+
+
+def counterpart_contact_point(f):
+    """The contact point of the other side of whoever tries (Japan's for anyone
+    without a side)."""
+    side = f.user.organization.side if f.user is not None and f.user.organization_id else None
+    if side is None:
+        return f.org(JAPAN_CP)
+    return side.counterpart().contact_point()
+
+
+def _expires() -> str:
+    return (timezone.now() + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+matrix.register(
+    matrix.Action(
+        "correspondence.draft",
+        "post",
+        url=lambda f: "/correspondence/new/",
+        data=lambda f: {"recipient": counterpart_contact_point(f).pk, "subject": "New letter", "body": "…"},
+        expected={**each(WRITERS, 302), "anonymous": LOGIN, "*": 404},
+        audit="record.created",
+        row=matrix.count_of("portal.Correspondence"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "correspondence.send",
+        "post",
+        url=lambda f: f"/correspondence/{f.letter.pk}/send/",
+        setup=japan_draft,
+        # The draft's organization holds "change": its administrator reaches the
+        # service, which refuses a role that does not write.
+        expected={
+            "jp-contact": 302,
+            "jp-administrator": Refused(302),
+            "superuser": Refused(302),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit="record.shared",
+        outbox={"notify"},
+        row=matrix.row_of("letter"),
+    )
+)
+
+_CONSENT_PAGE = {
+    # A writer of the side the letter came from consents; the other side has no part
+    # of it; readers are refused by the service, third parties never see the letter.
+    **each(TJ_WRITERS, 302),
+    **each(JP_WRITERS | JP_READERS | TJ_READERS | {"superuser"}, Refused(200)),
+    "anonymous": LOGIN,
+    "*": 404,
+}
+
+matrix.register(
+    matrix.Action(
+        "consent.grant",
+        "post",
+        url=lambda f: f"/records/portal/correspondence/{f.letter.pk}/consent/",
+        data=lambda f: {
+            "third_party": f.org(EMBASSY).pk,
+            "document_reference": "No. 8/26",
+            "expires_at": _expires(),
+        },
+        setup=tajik_letter,
+        expected=_CONSENT_PAGE,
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},  # the third party is told; the letter PDF
+        row=matrix.count_of("portal.DisclosureConsent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "consent.grant.already-disclosed",
+        "post",
+        url=lambda f: f"/records/portal/correspondence/{f.letter.pk}/consent/",
+        data=lambda f: {
+            "third_party": f.org("jp-maff").pk,
+            "document_reference": "No. 11/26",
+            "expires_at": _expires(),
+        },
+        setup=tajik_consent,
+        # The Embassy reads the letter with a consent: reading is all it may do.
+        expected={**_CONSENT_PAGE, "embassy-viewer": Refused(200)},
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},
+        row=matrix.count_of("portal.DisclosureConsent"),
+    )
+)
+
+_WITHDRAW_PAGE = {
+    # The consent is visible to its side and to the third party it names.
+    **each(TJ_WRITERS, 302),
+    **each(TJ_READERS | {"embassy-viewer", "superuser"}, Refused(302)),
+    "anonymous": LOGIN,
+    "*": 404,
+}
+
+matrix.register(
+    matrix.Action(
+        "consent.withdraw",
+        "post",
+        url=lambda f: f"/consents/{f.consent.pk}/withdraw/",
+        setup=tajik_consent,
+        expected=_WITHDRAW_PAGE,
+        audit="consent.withdrawn",
+        outbox={"notify"},
+        row=matrix.row_of("consent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "consent.withdraw.already-withdrawn",
+        "post",
+        url=lambda f: f"/consents/{f.consent.pk}/withdraw/",
+        setup=lambda w: tajik_consent(w, withdrawn=True),
+        expected={**_WITHDRAW_PAGE, **each(TJ_WRITERS, Refused(302))},
+        audit="consent.withdrawn",
+        row=matrix.row_of("consent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "inbox.read",
+        "post",
+        url=lambda f: f"/inbox/{f.notification.pk}/read/",
+        setup=japan_inbox_item,
+        expected={**each({"jp-contact", "jp-administrator"}, 302), "anonymous": LOGIN, "*": 404},
+        audit="notification.read",
+        row=matrix.row_of("notification"),
+    )
+)
+
+# --- API ------------------------------------------------------------------------------
+
+#: Analysts, administrators and third parties may not write through the API at all
+#: (403 before any lookup); the anonymous caller is asked to authenticate.
+API_READ_ONLY = {**each(NON_WRITERS, 403), "anonymous": 401}
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.draft",
+        "post",
+        url=lambda f: "/api/v1/correspondence/",
+        data=lambda f: {"recipient": counterpart_contact_point(f).code, "subject": "New letter", "body": "…"},
+        expected={**API_READ_ONLY, **each(WRITERS, 201), "superuser": 403},
+        audit="record.created",
+        row=matrix.count_of("portal.Correspondence"),
+    )
+)
+
+#: A Japanese draft: only its organization holds "change" on it.
+_API_JAPAN_DRAFT = {**API_READ_ONLY, "jp-contact": 200, "superuser": 403, "*": 404}
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.edit",
+        "patch",
+        url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/",
+        data=lambda f: {"subject": "Changed subject"},
+        setup=japan_draft,
+        expected=_API_JAPAN_DRAFT,
+        audit="record.updated",
+        row=matrix.row_of("letter"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.send",
+        "post",
+        url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/send/",
+        setup=japan_draft,
+        expected=_API_JAPAN_DRAFT,
+        audit="record.shared",
+        outbox={"notify"},
+        row=matrix.row_of("letter"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.withdraw",
+        "post",
+        url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/withdraw/",
+        setup=japan_draft,
+        expected=_API_JAPAN_DRAFT,
+        audit="record.withdrawn",
+        row=matrix.row_of("letter"),
+    )
+)
+
+
+def _consent_body(f) -> dict:
+    return {
+        "third_party": EMBASSY,
+        "document_reference": "No. 9/26",
+        "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
+    }
+
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.consent",
+        "post",
+        url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/consent/",
+        data=_consent_body,
+        setup=tajik_letter,
+        expected={**API_READ_ONLY, **each(TJ_WRITERS, 201), **each(JP_WRITERS, 403), "superuser": 403},
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},  # the third party is told; the letter PDF
+        row=matrix.count_of("portal.DisclosureConsent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.consent.draft",
+        "post",
+        url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/consent/",
+        data=_consent_body,
+        setup=japan_draft,
+        # Only a shared record can be disclosed: its author's side gets the 409.
+        expected={**_API_JAPAN_DRAFT, "jp-contact": 409},
+        audit="consent.granted",
+        row=matrix.count_of("portal.DisclosureConsent"),
+    )
+)
+
+_API_WITHDRAW = {**API_READ_ONLY, **each(TJ_WRITERS, 200), **each(JP_WRITERS, 404), "superuser": 403}
+
+matrix.register(
+    matrix.Action(
+        "api.consent.withdraw",
+        "post",
+        url=lambda f: f"/api/v1/consents/{f.consent.pk}/withdraw/",
+        setup=tajik_consent,
+        expected=_API_WITHDRAW,
+        audit="consent.withdrawn",
+        outbox={"notify"},
+        row=matrix.row_of("consent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.consent.withdraw.already-withdrawn",
+        "post",
+        url=lambda f: f"/api/v1/consents/{f.consent.pk}/withdraw/",
+        setup=lambda w: tajik_consent(w, withdrawn=True),
+        expected={**_API_WITHDRAW, **each(TJ_WRITERS, 409)},
+        audit="consent.withdrawn",
+        row=matrix.row_of("consent"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.inbox.read",
+        "post",
+        url=lambda f: f"/api/v1/notifications/{f.notification.pk}/read/",
+        setup=japan_inbox_item,
+        expected={**each({"jp-contact", "jp-administrator"}, 200), "anonymous": 401, "*": 404},
+        audit="notification.read",
+        row=matrix.row_of("notification"),
+    )
+)
