@@ -390,3 +390,582 @@ def _register_canary() -> None:
 
 
 _register_canary()
+
+
+# --- The permission matrix of writes (portal/testing/matrix.py, issue 9) ---------------
+#
+# Who may change the register, written from the rules (7(1)-(4), DESIGN.md §2-3): the
+# officers of the ministry that keeps it (the partner side's contact-point officers and
+# officers) register, screen, certify, reject, revoke, re-admit and guide; Japan's
+# officers acknowledge a certification or revocation and ask for an investigation of a
+# certified agency; the partner's officers assign it and send its result. Analysts,
+# administrators and third parties never write; the superuser administers in Django
+# admin and is refused on the officers' pages (a form showing the service's reason, or
+# a redirect with it as a message) and in the API (403). An agency Japan cannot see is
+# a 404; an agency it can see but may not change is refused by the service.
+
+from portal.testing import matrix as _matrix  # noqa: E402
+
+from .models import PUBLISHED_FIELDS as _PUBLISHED_FIELDS  # noqa: E402
+
+
+def _matrix_today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _matrix_in(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _matrix_application(w) -> dict:
+    return {"agency": register(w.users["tj-officer"])}
+
+
+def _matrix_under_screening(w, failing=frozenset()) -> dict:
+    """Under screening, every criterion recorded: met, or not met for ``failing``."""
+    agency = register(w.users["tj-officer"])
+    screening = screen(agency, w.users["tj-officer"], failing=failing)
+    return {"agency": agency, "screening": screening}
+
+
+def _matrix_screening_started(w) -> dict:
+    agency = register(w.users["tj-officer"])
+    return {"agency": agency, "screening": services.start_screening(agency, w.users["tj-officer"])}
+
+
+def _matrix_certified(w) -> dict:
+    from .choices import AgencyStatus
+
+    agency = certified(w.users["tj-officer"])
+    event = agency.events.get(to_status=AgencyStatus.CERTIFIED)
+    return {"agency": agency, "event": event}
+
+
+def _matrix_acknowledged(w) -> dict:
+    state = _matrix_certified(w)
+    services.acknowledge(state["event"], w.users["jp-contact"])
+    return state
+
+
+def _matrix_rejected(w) -> dict:
+    state = _matrix_under_screening(w, failing={1})
+    services.reject(state["agency"], w.users["tj-officer"], reason="incomplete")
+    return state
+
+
+def _matrix_reported(w) -> dict:
+    """An investigation Japan asked for, of a certified agency, not yet assigned."""
+    agency = certified(w.users["tj-officer"])
+    investigation = services.report_for_investigation(
+        w.users["jp-officer"],
+        agency,
+        facts="Fees charged to workers.",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return {"agency": agency, "investigation": investigation}
+
+
+def _matrix_reported_and_disclosed(w) -> dict:
+    """Reported, and Japan's part disclosed to the Embassy with Japan's consent."""
+    from portal import services as core
+
+    state = _matrix_reported(w)
+    core.grant_consent(
+        state["investigation"],
+        w.users["jp-contact"],
+        third_party=w.org("tj-embassy-jp"),
+        document_reference="No. 12/26",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    return state
+
+
+def _matrix_under_investigation(w) -> dict:
+    state = _matrix_reported(w)
+    officer = w.users["tj-officer"]
+    state["investigation"] = services.assign_investigation(state["investigation"], officer, assignee=officer)
+    return state
+
+
+def _matrix_result_sent(w) -> dict:
+    from .choices import InvestigationOutcome
+
+    state = _matrix_under_investigation(w)
+    state["investigation"] = services.send_investigation_result(
+        state["investigation"],
+        w.users["tj-officer"],
+        findings="Found.",
+        measures="",
+        outcome=InvestigationOutcome.GUIDANCE,
+    )
+    return state
+
+
+def _matrix_agency_form(f, **changes) -> dict:
+    """The agency form as the officer would submit it, with ``changes``."""
+    agency = f.agency
+    data = {name: getattr(agency, name) or "" for name in (*_PUBLISHED_FIELDS, "tax_number")}
+    data["sectors"] = [sector.pk for sector in agency.sectors.all()]
+    data.update(changes)
+    return data
+
+
+def _matrix_new_agency(f) -> dict:
+    return {
+        "name_tg": "Ширкати «Матритса»",
+        "registration_number": "REG-MATRIX",
+        "region": "Sughd",
+        "city": "Khujand",
+        "sectors": [sector.pk for sector in Sector.objects.filter(code="construction")],
+    }
+
+
+def _matrix_screening_form(f) -> dict:
+    data = {"note": "Checked on site."}
+    for row in f.screening.results.all():
+        data[f"result_{row.criterion_id}"] = CriterionResult.MET
+        data[f"note_{row.criterion_id}"] = "ok"
+    return data
+
+
+def _matrix_screening_row(f):
+    from .models import Screening
+
+    return (
+        list(f.screening.results.order_by("pk").values_list("result", "note")),
+        Screening.objects.filter(pk=f.screening.pk).values_list("note", flat=True).first(),
+    )
+
+
+def _matrix_certification(f) -> dict:
+    return {
+        "certification_number": "TJ-MATRIX-1",
+        "certified_on": _matrix_today(),
+        "valid_until": _matrix_in(365),
+    }
+
+
+def _matrix_revocation(f) -> dict:
+    return {
+        "public_reason": RevocationReason.CRITERIA_NOT_MET,
+        "reason": "Breach found.",
+        "effective_on": _matrix_today(),
+    }
+
+
+_agency = _matrix.row_of("agency")
+_agency_and_events = _matrix.row_of("agency", "events")
+
+#: A change to the register on a page that names the agency: its ministry's officers
+#: succeed (redirected to the agency), an agency out of reach is a 404.
+_REGISTER_FORM = {
+    **_matrix.each(_matrix.TJ_WRITERS, 302),
+    "superuser": _matrix.Refused(200),
+    "anonymous": _matrix.LOGIN,
+    "*": 404,
+}
+_REGISTER_BUTTON = {**_REGISTER_FORM, "superuser": _matrix.Refused(302)}
+#: Japan acts on what it can see of a certified agency: everyone of both sides sees it.
+_JAPAN_ACTS = {
+    **_matrix.each(_matrix.JP_WRITERS, 302),
+    **_matrix.each(
+        _matrix.JP_READERS | _matrix.TJ_WRITERS | _matrix.TJ_READERS | {"superuser"}, _matrix.Refused(200)
+    ),
+    "anonymous": _matrix.LOGIN,
+    "*": 404,
+}
+#: The partner acts on an investigation both sides read (third parties: no consent).
+_PARTNER_ACTS = {
+    **_matrix.each(_matrix.TJ_WRITERS, 302),
+    **_matrix.each(
+        _matrix.JP_WRITERS | _matrix.JP_READERS | _matrix.TJ_READERS | {"superuser"}, _matrix.Refused(200)
+    ),
+    "anonymous": _matrix.LOGIN,
+    "*": 404,
+}
+
+for _action in [
+    _matrix.Action(
+        "agency.register",
+        "post",
+        url=lambda f: "/agencies/new/",
+        data=_matrix_new_agency,
+        expected={**_REGISTER_FORM, "superuser": 404},  # no side: not the register's ministry
+        audit="agency.registered",
+        row=_matrix.count_of("agencies.SendingAgency"),
+    ),
+    _matrix.Action(
+        "agency.edit",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/edit/",
+        data=lambda f: _matrix_agency_form(f, phone="+992 37 000 00 01"),
+        setup=_matrix_certified,
+        expected=_REGISTER_FORM,
+        audit="agency.updated",
+        outbox={"agencies.publish"},  # a published field of a certified agency
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.start-screening",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/screening/start/",
+        setup=_matrix_application,
+        expected=_REGISTER_BUTTON,
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.record-screening",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/screenings/{f.screening.pk}/",
+        data=_matrix_screening_form,
+        setup=_matrix_screening_started,
+        # The page is read by the register's side: its readers get the form, unsaved.
+        expected={**_REGISTER_FORM, **_matrix.each(_matrix.TJ_READERS, _matrix.Refused(200))},
+        audit="agency.screening_recorded",
+        row=_matrix_screening_row,
+    ),
+    _matrix.Action(
+        "agency.certify",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/certify/",
+        data=_matrix_certification,
+        setup=_matrix_under_screening,
+        expected=_REGISTER_FORM,
+        audit="agency.transition",
+        outbox={"agencies.publish", "notify"},
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.certify.failing-criterion",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/certify/",
+        data=_matrix_certification,
+        setup=lambda w: _matrix_under_screening(w, failing={1}),
+        expected={**_REGISTER_FORM, **_matrix.each(_matrix.TJ_WRITERS, _matrix.Refused(200))},
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.reject",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/reject/",
+        data=lambda f: {"reason": "Criterion 1 is not met."},
+        setup=lambda w: _matrix_under_screening(w, failing={1}),
+        expected=_REGISTER_FORM,
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.revoke",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/revoke/",
+        data=_matrix_revocation,
+        setup=_matrix_certified,
+        expected=_REGISTER_FORM,
+        audit="agency.transition",
+        outbox={"agencies.publish", "notify"},
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.reapply",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/reapply/",
+        setup=_matrix_rejected,
+        expected=_REGISTER_BUTTON,
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "agency.guidance",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/guidance/",
+        data=lambda f: {"given_on": _matrix_today(), "subject": "Fees", "outcome": "Refunded."},
+        setup=_matrix_certified,
+        expected=_REGISTER_FORM,
+        audit="agency.guidance_given",
+        row=_matrix.row_of("agency", "guidance"),
+    ),
+    _matrix.Action(
+        "agency.report",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/investigate/",
+        data=lambda f: {"facts": "Fees charged to workers.", "due_on": _matrix_in(30)},
+        setup=_matrix_certified,
+        expected=_JAPAN_ACTS,
+        audit=("investigation.reported", "record.created", "record.shared"),
+        outbox={"notify"},
+        row=_matrix.count_of("agencies.Investigation"),
+    ),
+    _matrix.Action(
+        "agency.acknowledge",
+        "post",
+        url=lambda f: f"/agencies/{f.agency.pk}/events/{f.event.pk}/acknowledge/",
+        setup=_matrix_certified,
+        expected={
+            **_JAPAN_ACTS,
+            **_matrix.each(
+                _matrix.JP_READERS | _matrix.TJ_WRITERS | _matrix.TJ_READERS | {"superuser"},
+                _matrix.Refused(302),
+            ),
+        },
+        audit="agency.acknowledged",
+        row=_matrix.row_of("event"),
+    ),
+    _matrix.Action(
+        "investigation.assign",
+        "post",
+        url=lambda f: f"/agencies/investigations/{f.investigation.pk}/assign/",
+        data=lambda f: {"assignee": f.users["tj-officer"].pk},
+        setup=_matrix_reported,
+        expected=_PARTNER_ACTS,
+        audit="record.assigned",  # the kit's assignment (issue 9)
+        outbox={"notify"},  # the assignee is told (issue 9)
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "investigation.assign.disclosed",
+        "post",
+        url=lambda f: f"/agencies/investigations/{f.investigation.pk}/assign/",
+        data=lambda f: {"assignee": f.users["tj-officer"].pk},
+        setup=_matrix_reported_and_disclosed,
+        # The Embassy reads Japan's part with Japan's consent, and may do nothing else.
+        expected={**_PARTNER_ACTS, "embassy-viewer": _matrix.Refused(200)},
+        audit="record.assigned",  # the kit's assignment (issue 9)
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "investigation.result",
+        "post",
+        url=lambda f: f"/agencies/investigations/{f.investigation.pk}/result/",
+        data=lambda f: {"findings": "Fees refunded.", "measures": "Guidance.", "outcome": "guidance"},
+        setup=_matrix_under_investigation,
+        expected=_PARTNER_ACTS,
+        audit="investigation.result_sent",
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "investigation.consent",
+        "post",
+        url=lambda f: f"/records/agencies/investigation/{f.investigation.pk}/consent/",
+        data=lambda f: {
+            "third_party": f.org("tj-embassy-jp").pk,
+            "document_reference": "No. 10/26",
+            "expires_at": (timezone.now() + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M"),
+        },
+        setup=_matrix_reported,
+        # Each side consents to the disclosure of its own part (DESIGN.md §3).
+        expected={
+            **_matrix.each(_matrix.JP_WRITERS | _matrix.TJ_WRITERS, 302),
+            **_matrix.each(_matrix.JP_READERS | _matrix.TJ_READERS | {"superuser"}, _matrix.Refused(200)),
+            "anonymous": _matrix.LOGIN,
+            "*": 404,
+        },
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},
+        row=_matrix.count_of("portal.DisclosureConsent"),
+    ),
+]:
+    _matrix.register(_action)
+
+# The same writes through the API: a role that does not write is refused before any
+# lookup (403), a writer who cannot reach the agency gets a 404, a writer who can see it
+# but may not act is refused by the service (403), a wrong state is a 409.
+_API_NO = {
+    **_matrix.each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
+    "superuser": 403,
+    "anonymous": 401,
+}
+_API_REGISTER = {**_API_NO, **_matrix.each(_matrix.TJ_WRITERS, 200), **_matrix.each(_matrix.JP_WRITERS, 404)}
+_API_JAPAN_ACTS = {
+    **_API_NO,
+    **_matrix.each(_matrix.JP_WRITERS, 200),
+    **_matrix.each(_matrix.TJ_WRITERS, 403),
+}
+_API_PARTNER_ACTS = {
+    **_API_NO,
+    **_matrix.each(_matrix.TJ_WRITERS, 200),
+    **_matrix.each(_matrix.JP_WRITERS, 403),
+}
+
+
+def _api(path: str):
+    return lambda f: f"/api/v1/agencies/{f.agency.pk}/{path}"
+
+
+for _action in [
+    _matrix.Action(
+        "api.agency.register",
+        "post",
+        url=lambda f: "/api/v1/agencies/",
+        data=lambda f: {**_matrix_new_agency(f), "sectors": ["construction"]},
+        expected={
+            **_API_REGISTER,
+            **_matrix.each(_matrix.TJ_WRITERS, 201),
+            **_matrix.each(_matrix.JP_WRITERS, 403),
+        },
+        audit="agency.registered",
+        row=_matrix.count_of("agencies.SendingAgency"),
+    ),
+    _matrix.Action(
+        "api.agency.edit",
+        "patch",
+        url=_api(""),
+        data=lambda f: {"phone": "+992 37 000 00 02"},
+        setup=_matrix_certified,
+        expected=_API_REGISTER,
+        audit="agency.updated",
+        outbox={"agencies.publish"},
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.start-screening",
+        "post",
+        url=_api("start-screening/"),
+        setup=_matrix_application,
+        expected={**_API_REGISTER, **_matrix.each(_matrix.TJ_WRITERS, 201)},
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.record-screening",
+        "post",
+        url=_api("screening/"),
+        data=lambda f: {
+            "results": [
+                {"criterion": row.criterion.number, "result": "met"}
+                for row in f.screening.results.select_related("criterion")
+            ],
+            "note": "Checked.",
+        },
+        setup=_matrix_screening_started,
+        expected=_API_REGISTER,
+        audit="agency.screening_recorded",
+        row=_matrix_screening_row,
+    ),
+    _matrix.Action(
+        "api.agency.certify",
+        "post",
+        url=_api("certify/"),
+        data=_matrix_certification,
+        setup=_matrix_under_screening,
+        expected=_API_REGISTER,
+        audit="agency.transition",
+        outbox={"agencies.publish", "notify"},
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.certify.failing-criterion",
+        "post",
+        url=_api("certify/"),
+        data=_matrix_certification,
+        setup=lambda w: _matrix_under_screening(w, failing={1}),
+        expected={**_API_REGISTER, **_matrix.each(_matrix.TJ_WRITERS, 409)},
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.reject",
+        "post",
+        url=_api("reject/"),
+        data=lambda f: {"reason": "Criterion 1 is not met."},
+        setup=lambda w: _matrix_under_screening(w, failing={1}),
+        expected=_API_REGISTER,
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.revoke",
+        "post",
+        url=_api("revoke/"),
+        data=_matrix_revocation,
+        setup=_matrix_certified,
+        expected=_API_REGISTER,
+        audit="agency.transition",
+        outbox={"agencies.publish", "notify"},
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.revoke.not-certified",
+        "post",
+        url=_api("revoke/"),
+        data=_matrix_revocation,
+        setup=_matrix_application,
+        expected={**_API_REGISTER, **_matrix.each(_matrix.TJ_WRITERS, 409)},
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.reapply",
+        "post",
+        url=_api("reapply/"),
+        setup=_matrix_rejected,
+        expected=_API_REGISTER,
+        audit="agency.transition",
+        row=_agency,
+    ),
+    _matrix.Action(
+        "api.agency.acknowledge",
+        "post",
+        url=lambda f: f"/api/v1/agencies/{f.agency.pk}/events/{f.event.pk}/acknowledge/",
+        setup=_matrix_certified,
+        expected=_API_JAPAN_ACTS,
+        audit="agency.acknowledged",
+        row=_matrix.row_of("event"),
+    ),
+    _matrix.Action(
+        "api.agency.acknowledge.already-acknowledged",
+        "post",
+        url=lambda f: f"/api/v1/agencies/{f.agency.pk}/events/{f.event.pk}/acknowledge/",
+        setup=_matrix_acknowledged,
+        expected={**_API_JAPAN_ACTS, **_matrix.each(_matrix.JP_WRITERS, 409)},
+        audit="agency.acknowledged",
+        row=_matrix.row_of("event"),
+    ),
+    _matrix.Action(
+        "api.investigation.report",
+        "post",
+        url=lambda f: "/api/v1/investigations/",
+        data=lambda f: {"agency": f.agency.pk, "facts": "Fees charged to workers.", "due_on": _matrix_in(30)},
+        setup=_matrix_certified,
+        expected={**_API_JAPAN_ACTS, **_matrix.each(_matrix.JP_WRITERS, 201)},
+        audit=("investigation.reported", "record.created", "record.shared"),
+        outbox={"notify"},
+        row=_matrix.count_of("agencies.Investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.assign",
+        "post",
+        url=lambda f: f"/api/v1/investigations/{f.investigation.pk}/assign/",
+        data=lambda f: {"assignee": "tj-officer"},
+        setup=_matrix_reported,
+        expected=_API_PARTNER_ACTS,
+        audit="record.assigned",  # the kit's assignment (issue 9)
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.result",
+        "post",
+        url=lambda f: f"/api/v1/investigations/{f.investigation.pk}/result/",
+        data=lambda f: {"findings": "Fees refunded.", "measures": "Guidance.", "outcome": "guidance"},
+        setup=_matrix_under_investigation,
+        expected=_API_PARTNER_ACTS,
+        audit="investigation.result_sent",
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.result.already-sent",
+        "post",
+        url=lambda f: f"/api/v1/investigations/{f.investigation.pk}/result/",
+        data=lambda f: {"findings": "Again.", "measures": "", "outcome": "guidance"},
+        setup=_matrix_result_sent,
+        expected={**_API_PARTNER_ACTS, **_matrix.each(_matrix.TJ_WRITERS, 409)},
+        audit="investigation.result_sent",
+        row=_matrix.row_of("investigation"),
+    ),
+]:
+    _matrix.register(_action)
