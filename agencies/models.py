@@ -4,9 +4,8 @@ revocation, and the immutable published versions of the certified list."""
 
 from __future__ import annotations
 
-import posixpath
-
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,15 +14,23 @@ from guardian.models import GroupObjectPermissionBase
 
 from portal.i18n import MultilingualName, localized
 from portal.models import Memorandum, Organization, SharedRecord, Side
+from portal.records.models import Attachment, Event
 
 from .choices import (
+    AGENCY_TRANSITIONS,
+    INVESTIGATION_TRANSITIONS,
     AgencyStatus,
     CriterionResult,
     InvestigationOutcome,
     InvestigationStatus,
     RevocationReason,
 )
-from .querysets import AgencyChildQuerySet, AgencyEventQuerySet, SendingAgencyQuerySet
+from .querysets import (
+    AgencyChildQuerySet,
+    AgencyEventQuerySet,
+    ScreeningResultQuerySet,
+    SendingAgencyQuerySet,
+)
 
 
 class Sector(MultilingualName):
@@ -87,6 +94,9 @@ class SendingAgency(models.Model):
 
     objects = SendingAgencyQuerySet.as_manager()
 
+    transitions = {"status": AGENCY_TRANSITIONS}
+    transition_message = _("An agency that is “%(current)s” cannot become “%(target)s”.")
+
     class Meta:
         verbose_name = _("sending agency")
         verbose_name_plural = _("sending agencies")
@@ -103,6 +113,21 @@ class SendingAgency(models.Model):
     def name(self) -> str:
         """The name in the reader's script where the agency gave one."""
         return localized(self, "name") or self.name_tg
+
+    def make_event(self, change) -> AgencyEvent:
+        """The history row of a move (``portal.records.transitions``)."""
+        from django.utils import timezone
+
+        fields = dict(change.event_fields)
+        fields.setdefault("effective_on", timezone.localdate())
+        return AgencyEvent.objects.create(
+            agency=self,
+            from_status=change.previous,
+            to_status=change.target,
+            actor=change.actor if getattr(change.actor, "is_authenticated", False) else None,
+            certification_number=self.certification_number or "",
+            **fields,
+        )
 
     #: Fields of the partner ministry's own register, not provided to Japan (7(2)).
     PARTNER_ONLY_FIELDS = frozenset({"tax_number"})
@@ -133,7 +158,7 @@ PUBLISHED_FIELDS = (
 )
 
 
-class AgencyEvent(models.Model):
+class AgencyEvent(Event):
     """One transition of an agency (who, when, why, from when), or a change to its
     published fields. Certifications and revocations are provided to Japan, whose
     acknowledgement is recorded here."""
@@ -141,17 +166,11 @@ class AgencyEvent(models.Model):
     agency = models.ForeignKey(SendingAgency, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=30, choices=AgencyStatus.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=AgencyStatus.choices)
-    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     effective_on = models.DateField(_("effective on"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(_("reason"), blank=True)
     public_reason = models.CharField(
         _("public reason category"), max_length=30, choices=RevocationReason.choices, blank=True
     )
     certification_number = models.CharField(max_length=64, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged by Japan at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -159,10 +178,9 @@ class AgencyEvent(models.Model):
 
     objects = AgencyEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("agency event")
         verbose_name_plural = _("agency events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.agency} {self.from_status} → {self.to_status}"
@@ -239,6 +257,10 @@ class ScreeningResult(models.Model):
         _("result"), max_length=20, choices=CriterionResult.choices, default=CriterionResult.PENDING
     )
     note = models.TextField(_("note"), blank=True)
+    #: Documents supporting the result (kit attachments).
+    attachments = GenericRelation(Attachment)
+
+    objects = ScreeningResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["criterion__number"]
@@ -248,36 +270,6 @@ class ScreeningResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.number}: {self.result}"
-
-
-def evidence_path(instance, filename: str) -> str:
-    return (
-        f"agencies/{instance.result.screening.agency_id}/screenings/{instance.result.screening_id}/{filename}"
-    )
-
-
-class ScreeningEvidence(models.Model):
-    """A document supporting one criterion's result."""
-
-    result = models.ForeignKey(ScreeningResult, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("document"), upload_to=evidence_path)
-    description = models.CharField(_("description"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    #: Served by ``portal.views.files`` only to readers of this screening (``restrict()``).
-    owner_field = "result__screening"
-
-    def __str__(self) -> str:
-        return self.description or self.label
-
-    def get_absolute_url(self) -> str:
-        return reverse("file-download", args=[self._meta.app_label, self._meta.model_name, self.pk])
-
-    @property
-    def label(self) -> str:
-        """The file's name as the uploader gave it, without the storage folders."""
-        return posixpath.basename(self.file.name)
 
 
 class Guidance(models.Model):
@@ -308,6 +300,11 @@ class Investigation(SharedRecord):
     improperly; the partner ministry investigates, guides and supervises, and sends the
     result back. Confidential between the sides."""
 
+    reference_kind = "INV"
+    transitions = {**SharedRecord.transitions, "stage": INVESTIGATION_TRANSITIONS}
+    assignment_moves = {"stage": InvestigationStatus.UNDER_INVESTIGATION}
+    transition_message = _("An investigation that is “%(current)s” cannot become “%(target)s”.")
+
     agency = models.ForeignKey(SendingAgency, on_delete=models.PROTECT, related_name="investigations")
     facts = models.TextField(_("facts reported"))
     related_references = models.TextField(
@@ -319,28 +316,15 @@ class Investigation(SharedRecord):
         _("stage"), max_length=30, choices=InvestigationStatus.choices, default=InvestigationStatus.REPORTED
     )
     due_on = models.DateField(_("result due on"))
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     findings = models.TextField(_("findings"), blank=True)
     measures = models.TextField(_("guidance and supervision measures"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=InvestigationOutcome.choices, blank=True)
     result_sent_at = models.DateTimeField(_("result sent at"), null=True, blank=True)
-    last_reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     #: Japan's report (facts, references, due date, attachments) is the originating
     #: side's part; what the partner ministry adds is its own part, disclosed to a third
     #: party only with its consent (portal.disclosure).
-    counterpart_fields = (
-        "stage",
-        "assigned_to",
-        "findings",
-        "measures",
-        "outcome",
-        "result_sent_at",
-        "last_reminded_on",
-        "guidance",
-    )
+    counterpart_fields = ("stage", "findings", "measures", "outcome", "result_sent_at", "guidance")
     subject_fields = ("agency",)
 
     class Meta:
@@ -354,38 +338,29 @@ class Investigation(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("agencies:investigation", args=[self.pk])
 
+    def is_open(self) -> bool:
+        return super().is_open() and self.stage != InvestigationStatus.RESULT_SENT
+
+    @classmethod
+    def open_records(cls):
+        return super().open_records().exclude(stage=InvestigationStatus.RESULT_SENT)
+
 
 class InvestigationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Investigation, on_delete=models.CASCADE)
 
 
+# Upload paths of the investigation attachments and screening evidence that were models
+# of their own before the kit's attachments (migration 0007); the earlier migrations
+# still name them.
+def evidence_path(instance, filename: str) -> str:
+    return (
+        f"agencies/{instance.result.screening.agency_id}/screenings/{instance.result.screening_id}/{filename}"
+    )
+
+
 def attachment_path(instance, filename: str) -> str:
     return f"investigations/{instance.investigation_id}/{filename}"
-
-
-class InvestigationAttachment(models.Model):
-    """A file of Japan's report: part of the investigation's originating side
-    (``portal.disclosure.record_parts``), so withheld with the rest of that part."""
-
-    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("attachment"), upload_to=attachment_path)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    #: Served by ``portal.views.files`` only to readers of the investigation who may read
-    #: its ``attachments`` (``restrict()`` and ``hidden_fields``).
-    owner_field = "investigation"
-
-    def __str__(self) -> str:
-        return self.label
-
-    def get_absolute_url(self) -> str:
-        return reverse("file-download", args=[self._meta.app_label, self._meta.model_name, self.pk])
-
-    @property
-    def label(self) -> str:
-        """The file's name as the uploader gave it, without the storage folders."""
-        return posixpath.basename(self.file.name)
 
 
 def publication_path(instance, filename: str) -> str:

@@ -105,6 +105,16 @@ class AgencyChildQuerySet(ScopedQuerySet):
         return _own_register(side, "agency__")
 
 
+class ScreeningResultQuerySet(ScopedQuerySet):
+    """A screening's criterion results and their documents: as the screening."""
+
+    def rule(self, user: User, action: str) -> Q:
+        side = _side(user)
+        if side is None or (action != "view" and user.role not in WRITER_ROLES):
+            return NOTHING
+        return _own_register(side, "screening__agency__")
+
+
 class AgencyEventQuerySet(ScopedQuerySet):
     """An agency's history. The partner ministry reads all of it; Japan's side reads
     what was provided to it — certifications, revocations and expiries, and changes made

@@ -1,6 +1,11 @@
 """What the agencies app adds to the portal, registered at start-up: its URLs, API
-routes and public index section (portal.hooks), audit action names and inbox kinds."""
+routes, public index section, beat entries, task route, OpenAPI enum names, menu
+entries and demo data (portal.hooks), audit action names and inbox kinds."""
 
+from datetime import timedelta
+
+from celery.schedules import crontab
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit, hooks, notifications
@@ -44,6 +49,51 @@ def latest_agency_lists():
     return [publication for publication in latest if publication is not None]
 
 
+def register_beat() -> None:
+    """Expiry of certifications, daily; the publication sweeps (issue 15). Reminders
+    of due investigations are the kit's, for every record kind (portal.records)."""
+    hooks.register_beat("agencies-expire", "agencies.tasks.expire_certifications", crontab(hour=0, minute=15))
+    hooks.register_beat("agencies-publish-sweep", "agencies.tasks.publish_if_changed", timedelta(minutes=10))
+    # A publication or a render lost with its worker (issue 15). Each message expires by
+    # the next: after a long outage one sweep runs, not one per missed interval.
+    sweep = settings.AGENCIES_PUBLISH_SWEEP_SECONDS
+    hooks.register_beat(
+        "agencies-publish-overdue", "agencies.tasks.publish_overdue", timedelta(seconds=sweep), expires=sweep
+    )
+    documents = settings.AGENCIES_DOCUMENTS_SWEEP_SECONDS
+    hooks.register_beat(
+        "agencies-documents-sweep",
+        "agencies.tasks.render_missing_documents",
+        timedelta(seconds=documents),
+        queue="documents",
+        expires=documents,
+    )
+    hooks.register_beat(
+        "agencies-media-sweep",
+        "agencies.tasks.sweep_publication_media",
+        timedelta(hours=1),
+        queue="documents",
+        expires=60 * 60,
+    )
+    # Long renders (the PDF of a whole list) have their own queue and worker, so that
+    # they never hold up the outbox: `celery worker -Q documents` (docker-compose:
+    # worker-documents).
+    hooks.register_task_route("agencies.tasks.render_documents", queue="documents")
+
+
+def under_agencies(match) -> bool:
+    """The menu's "Sending agencies" is the current entry on every page of the app."""
+    return match is not None and match.app_name == "agencies"
+
+
+def seed_demo(users) -> None:
+    """About thirty demo sending agencies (agencies.demo), imported only when seeding:
+    it builds on the test helpers."""
+    from .demo import seed
+
+    seed(users)
+
+
 def register() -> None:
     from .api.urls import ROUTES
 
@@ -51,6 +101,22 @@ def register() -> None:
     hooks.register_urls("agencies/", "agencies.public_urls", public=True)
     hooks.register_api_routes(ROUTES)
     hooks.register_public_index("agency_lists", latest_agency_lists)
+    register_beat()
+    hooks.register_enum_name("AgencyStatusEnum", "agencies.choices.AgencyStatus")
+    hooks.register_enum_name("InvestigationStatusEnum", "agencies.choices.InvestigationStatus")
+    hooks.register_enum_name("CriterionResultEnum", "agencies.choices.CriterionResult")
+    # Every signed-in user sees both entries, as before: what each list shows is
+    # restricted by the list itself.
+    hooks.register_nav_item(
+        hooks.NavItem(
+            _("Sending agencies"),
+            "agencies:list",
+            current=under_agencies,
+            order=10,
+        )
+    )
+    hooks.register_nav_item(hooks.NavItem(_("Investigations"), "agencies:investigations", order=20))
+    hooks.register_seeder(seed_demo, order=10)
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

@@ -12,14 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, notifications, outbox
-from portal import services as core
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import Memorandum, User
+from portal.records import services as kit
+from portal.records import transitions
 from portal.uploads import check_upload
 
 from .choices import (
-    AGENCY_TRANSITIONS,
-    INVESTIGATION_TRANSITIONS,
     AgencyStatus,
     CriterionResult,
     InvestigationOutcome,
@@ -31,10 +30,8 @@ from .models import (
     AgencyEvent,
     Guidance,
     Investigation,
-    InvestigationAttachment,
     Screening,
     ScreeningCriterion,
-    ScreeningEvidence,
     ScreeningResult,
     SendingAgency,
 )
@@ -55,30 +52,10 @@ def _lock(agency: SendingAgency) -> SendingAgency:
     return SendingAgency.objects.select_for_update().get(pk=agency.pk)
 
 
-def _move(agency: SendingAgency, target: str) -> str:
-    if target not in AGENCY_TRANSITIONS.get(agency.status, frozenset()):
-        raise TransitionError(
-            _("An agency that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": AgencyStatus(agency.status).label, "target": AgencyStatus(target).label}
-        )
-    previous, agency.status = agency.status, target
-    return previous
-
-
-def _event(
-    agency, actor, previous, *, effective_on=None, reason="", public_reason="", changes=None
-) -> AgencyEvent:
-    return AgencyEvent.objects.create(
-        agency=agency,
-        from_status=previous,
-        to_status=agency.status,
-        effective_on=effective_on or timezone.localdate(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        reason=reason,
-        public_reason=public_reason,
-        certification_number=agency.certification_number or "",
-        changes=changes or {},
-    )
+def _move(agency: SendingAgency, target: str, actor, **kwargs):
+    """A status change of an agency (``portal.records.transitions``): its history row
+    and its audit entry come with it."""
+    return transitions.move(agency, target, actor=actor, audit_action="agency.transition", **kwargs)
 
 
 def request_publication(agency: SendingAgency) -> None:
@@ -121,7 +98,9 @@ def register_agency(actor: User, *, sectors=(), **fields) -> SendingAgency:
         agency.full_clean(exclude=["sectors"])
         agency.save()
         agency.sectors.set(sectors)
-        _event(agency, actor, "")
+        AgencyEvent.objects.create(
+            agency=agency, to_status=agency.status, effective_on=timezone.localdate(), actor=actor
+        )
         audit.log("agency.registered", actor=actor, obj=agency, after=_published_values(agency))
     return agency
 
@@ -147,7 +126,15 @@ def update_agency(agency: SendingAgency, actor: User, *, sectors=None, **fields)
         after = _published_values(agency)
         changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
         if changes:
-            _event(agency, actor, agency.status, changes=changes)
+            AgencyEvent.objects.create(
+                agency=agency,
+                from_status=agency.status,
+                to_status=agency.status,
+                effective_on=timezone.localdate(),
+                actor=actor,
+                certification_number=agency.certification_number or "",
+                changes=changes,
+            )
             audit.log("agency.updated", actor=actor, obj=agency, before=before, after=after)
             if agency.certification_number:
                 request_publication(agency)
@@ -165,22 +152,11 @@ def _published_values(agency: SendingAgency) -> dict:
 
 def start_screening(agency: SendingAgency, actor: User) -> Screening:
     _require_partner_writer(actor, agency.memorandum)
-    with transaction.atomic():
-        agency = _lock(agency)
-        previous = _move(agency, AgencyStatus.UNDER_SCREENING)
-        agency.save(update_fields=["status", "updated_at"])
-        screening = Screening.objects.create(agency=agency, started_by=actor)
+    with _move(agency, AgencyStatus.UNDER_SCREENING, actor) as change:
+        screening = Screening.objects.create(agency=change.obj, started_by=actor)
         ScreeningResult.objects.bulk_create(
             ScreeningResult(screening=screening, criterion=criterion)
             for criterion in ScreeningCriterion.objects.filter(active=True)
-        )
-        _event(agency, actor, previous)
-        audit.log(
-            "agency.transition",
-            actor=actor,
-            obj=agency,
-            before={"status": previous},
-            after={"status": agency.status},
         )
     return screening
 
@@ -214,18 +190,17 @@ def record_screening(
     return screening
 
 
-def add_evidence(result: ScreeningResult, actor: User, file, description: str = "") -> ScreeningEvidence:
+def add_evidence(result: ScreeningResult, actor: User, file, description: str = ""):
+    """A document supporting one criterion's result (a kit attachment of the result)."""
     check_upload(file)
     _require_partner_writer(actor, result.screening.agency.memorandum)
     with transaction.atomic():
-        evidence = ScreeningEvidence.objects.create(
-            result=result, file=file, description=description, uploaded_by=actor
-        )
+        evidence = kit.store_attachment(result, actor, file, description=description)
         audit.log(
             "agency.screening_recorded",
             actor=actor,
             obj=result.screening,
-            after={"evidence": evidence.file.name},
+            after={"evidence": evidence.pk},
         )
     return evidence
 
@@ -251,71 +226,48 @@ def certify(
         )
     if valid_until <= certified_on:
         raise InvalidInput(_("The validity must end after the certification date."))
-    with transaction.atomic():
-        agency = _lock(agency)
-        previous = _move(agency, AgencyStatus.CERTIFIED)
-        screening = agency.screenings.first()
-        failing = screening.failing_mandatory() if screening else ["—"]
-        if failing:
-            raise TransitionError(
-                _("Certification is refused while a mandatory criterion is not met: %(criteria)s")
-                % {"criteria": ", ".join(str(getattr(c, "number", c)) for c in failing)}
-            )
-        if (
-            SendingAgency.objects.filter(certification_number=certification_number)
-            .exclude(pk=agency.pk)
-            .exists()
-        ):
-            raise InvalidInput(
-                _("The certification number %(number)s is already in use.") % {"number": certification_number}
-            )
-        agency.certification_number = certification_number
-        agency.certified_on = certified_on
-        agency.valid_until = valid_until
-        try:
-            with transaction.atomic():
-                agency.save(
-                    update_fields=[
-                        "status",
-                        "certification_number",
-                        "certified_on",
-                        "valid_until",
-                        "updated_at",
-                    ]
+    try:
+        with _move(agency, AgencyStatus.CERTIFIED, actor) as change:
+            agency = change.obj
+            screening = agency.screenings.first()
+            failing = screening.failing_mandatory() if screening else ["—"]
+            if failing:
+                raise TransitionError(
+                    _("Certification is refused while a mandatory criterion is not met: %(criteria)s")
+                    % {"criteria": ", ".join(str(getattr(c, "number", c)) for c in failing)}
                 )
-        except IntegrityError as exc:  # a concurrent certification took the number
-            raise InvalidInput(
-                _("The certification number %(number)s is already in use.") % {"number": certification_number}
-            ) from exc
-        event = _event(agency, actor, previous, effective_on=certified_on)
-        audit.log(
-            "agency.transition",
-            actor=actor,
-            obj=agency,
-            before={"status": previous},
-            after={"status": agency.status, "certification_number": certification_number},
-        )
-        request_publication(agency)
-        _notify_japan(agency, "agency.certified", event)
+            if (
+                SendingAgency.objects.filter(certification_number=certification_number)
+                .exclude(pk=agency.pk)
+                .exists()
+            ):
+                raise IntegrityError("certification number in use")
+            agency.certification_number = certification_number
+            agency.certified_on = certified_on
+            agency.valid_until = valid_until
+            change.save_fields("certification_number", "certified_on", "valid_until")
+            change.event(effective_on=certified_on)
+            change.audit(certification_number=certification_number)
+            change.then(lambda change: _published(change, "agency.certified"))
+    except IntegrityError as exc:  # in use, or taken by a concurrent certification
+        raise InvalidInput(
+            _("The certification number %(number)s is already in use.") % {"number": certification_number}
+        ) from exc
     return agency
+
+
+def _published(change, kind: str) -> None:
+    """A certification or revocation: both lists publish it, Japan is told (7(2), 7(4))."""
+    request_publication(change.obj)
+    _notify_japan(change.obj, kind, change.event_row)
 
 
 def _simple_transition(agency: SendingAgency, actor: User, target: str, **event) -> SendingAgency:
     """A transition with no side effect beyond its event and audit entry."""
     _require_partner_writer(actor, agency.memorandum)
-    with transaction.atomic():
-        agency = _lock(agency)
-        previous = _move(agency, target)
-        agency.save(update_fields=["status", "updated_at"])
-        _event(agency, actor, previous, **event)
-        audit.log(
-            "agency.transition",
-            actor=actor,
-            obj=agency,
-            before={"status": previous},
-            after={"status": agency.status},
-        )
-    return agency
+    with _move(agency, target, actor) as change:
+        change.event(**event)
+    return change.obj
 
 
 def reject(agency: SendingAgency, actor: User, *, reason: str) -> SendingAgency:
@@ -338,23 +290,14 @@ def revoke(
         raise InvalidInput(_("Choose the public reason category."))
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the revocation."))
-    with transaction.atomic():
-        agency = _lock(agency)  # two officers revoking at once: the second one waits, then is refused
-        previous = _move(agency, AgencyStatus.REVOKED)
-        agency.save(update_fields=["status", "updated_at"])
-        event = _event(
-            agency, actor, previous, effective_on=effective_on, reason=reason, public_reason=public_reason
-        )
-        audit.log(
-            "agency.transition",
-            actor=actor,
-            obj=agency,
-            before={"status": previous},
-            after={"status": agency.status, "public_reason": public_reason},
-        )
-        request_publication(agency)
-        _notify_japan(agency, "agency.revoked", event)
-    return agency
+    # Two officers revoking at once: the second one waits for the lock, then is refused.
+    with _move(agency, AgencyStatus.REVOKED, actor) as change:
+        change.event(reason=reason, public_reason=public_reason)
+        if effective_on:
+            change.event(effective_on=effective_on)
+        change.audit(public_reason=public_reason)
+        change.then(lambda change: _published(change, "agency.revoked"))
+    return change.obj
 
 
 def reapply(agency: SendingAgency, actor: User) -> SendingAgency:
@@ -373,11 +316,9 @@ def expire_certifications(today: dt.date | None = None) -> int:
             )
             if agency is None:
                 continue
-            previous = _move(agency, AgencyStatus.EXPIRED)
-            agency.save(update_fields=["status", "updated_at"])
-            _event(agency, None, previous, effective_on=agency.valid_until + dt.timedelta(days=1))
-            audit.log("agency.transition", obj=agency, username="system", after={"status": agency.status})
-            request_publication(agency)
+            with _move(agency, AgencyStatus.EXPIRED, None, locked=True) as change:
+                change.event(effective_on=agency.valid_until + dt.timedelta(days=1))
+                change.then(lambda change: request_publication(change.obj))
             expired += 1
     return expired
 
@@ -451,7 +392,7 @@ def report_for_investigation(
     if due_on <= timezone.localdate():
         raise InvalidInput(_("The due date must be in the future."))
     with transaction.atomic():
-        investigation = core.create_record(
+        investigation = kit.create_record(
             Investigation,
             actor,
             agency=agency,
@@ -460,8 +401,8 @@ def report_for_investigation(
             related_references=related_references,
         )
         for file in attachments:
-            InvestigationAttachment.objects.create(investigation=investigation, file=file, uploaded_by=actor)
-        core.share_record(
+            kit.store_attachment(investigation, actor, file)
+        kit.share_record(
             investigation,
             actor,
             notify_kind="investigation.reported",
@@ -471,33 +412,11 @@ def report_for_investigation(
     return investigation
 
 
-def _move_investigation(investigation: Investigation, target: str) -> None:
-    if target not in INVESTIGATION_TRANSITIONS.get(investigation.stage, frozenset()):
-        raise TransitionError(
-            _("An investigation that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": InvestigationStatus(investigation.stage).label,
-                "target": InvestigationStatus(target).label,
-            }
-        )
-    investigation.stage = target
-
-
 def assign_investigation(investigation: Investigation, actor: User, *, assignee: User) -> Investigation:
+    """The partner ministry puts an officer in charge (the kit's assignment: they are
+    told; a newly reported investigation is then under investigation)."""
     _require_partner_writer(actor, investigation.memorandum)
-    if not is_partner_officer(assignee, investigation.memorandum) or not assignee.can_write:
-        raise InvalidInput(
-            _("Assign the investigation to an officer of the ministry that keeps the register.")
-        )
-    with transaction.atomic():
-        investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
-        _move_investigation(investigation, InvestigationStatus.UNDER_INVESTIGATION)
-        investigation.assigned_to = assignee
-        investigation.save(update_fields=["stage", "assigned_to", "updated_at"])
-        audit.log(
-            "investigation.assigned", actor=actor, obj=investigation, after={"assigned_to": assignee.username}
-        )
-    return investigation
+    return kit.assign(investigation, actor, assignee=assignee)
 
 
 def send_investigation_result(
@@ -515,9 +434,14 @@ def send_investigation_result(
     _require_partner_writer(actor, investigation.memorandum)
     if outcome not in InvestigationOutcome.values or not findings.strip():
         raise InvalidInput(_("Give the findings and the outcome."))
-    with transaction.atomic():
-        investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
-        _move_investigation(investigation, InvestigationStatus.RESULT_SENT)
+    with transitions.move(
+        investigation,
+        InvestigationStatus.RESULT_SENT,
+        actor=actor,
+        field_name="stage",
+        audit_action="investigation.result_sent",
+    ) as change:
+        investigation = change.obj
         if outcome == InvestigationOutcome.REVOKED and investigation.agency.status == AgencyStatus.CERTIFIED:
             revoke(
                 investigation.agency, actor, reason=revocation_reason or findings, public_reason=public_reason
@@ -526,47 +450,13 @@ def send_investigation_result(
         investigation.measures = measures
         investigation.outcome = outcome
         investigation.result_sent_at = timezone.now()
-        investigation.save(
-            update_fields=["stage", "findings", "measures", "outcome", "result_sent_at", "updated_at"]
-        )
-        audit.log("investigation.result_sent", actor=actor, obj=investigation, after={"outcome": outcome})
-        japan = investigation.origin.side.contact_point()
+        change.save_fields("findings", "measures", "outcome", "result_sent_at")
+        change.audit(outcome=outcome)
         notifications.notify(
-            [japan.pk],
+            [investigation.origin.side.contact_point().pk],
             "investigation.result",
             sender=actor.organization.side.contact_point(),
             url=investigation.get_absolute_url(),
-            params={"agency": investigation.agency.name_tg},
+            params={"agency": investigation.agency.name_tg, "reference": investigation.reference or ""},
         )
     return investigation
-
-
-REMIND_DAYS_BEFORE = 3
-
-
-def remind_due_investigations(today: dt.date | None = None) -> int:
-    """Daily: remind the partner's contact point of results due within three days or
-    overdue; once a day per investigation."""
-    today = today or timezone.localdate()
-    reminded = 0
-    due = Investigation.objects.exclude(stage=InvestigationStatus.RESULT_SENT).filter(
-        due_on__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE)
-    )
-    for investigation_id in due.exclude(last_reminded_on=today).values_list("pk", flat=True):
-        with transaction.atomic():
-            investigation = Investigation.objects.select_for_update().get(pk=investigation_id)
-            if investigation.last_reminded_on == today:
-                continue
-            investigation.last_reminded_on = today
-            investigation.save(update_fields=["last_reminded_on"])
-            partner = investigation.agency.memorandum.sides.get(
-                country=investigation.agency.memorandum.partner_country
-            )
-            notifications.notify(
-                [partner.contact_point().pk],
-                "investigation.reminder",
-                url=investigation.get_absolute_url(),
-                params={"agency": investigation.agency.name_tg, "due": investigation.due_on.isoformat()},
-            )
-            reminded += 1
-    return reminded

@@ -10,11 +10,6 @@ def expire_certifications() -> int:
     return services.expire_certifications()
 
 
-@shared_task(name="agencies.tasks.remind_due_investigations")
-def remind_due_investigations() -> int:
-    return services.remind_due_investigations()
-
-
 @shared_task(
     name="agencies.tasks.render_documents",
     autoretry_for=(Exception,),

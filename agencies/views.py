@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from portal.disclosure import disclose_all
 from portal.exceptions import ServiceError
+from portal.filters import FilteredListMixin
+from portal.records.views import SharedRecordPanelsMixin
 from portal.views.base import (
     RestrictedDetailView,
     RestrictedListView,
     ServiceActionView,
+    ServiceFormView,
     get_restricted_or_404,
 )
 
 from . import services
 from .choices import AGENCY_TRANSITIONS, AgencyStatus, InvestigationStatus
+from .filters import AgencyFilterSet, InvestigationFilterSet
 from .forms import (
     AgencyForm,
     AssignForm,
@@ -36,28 +39,18 @@ from .models import AgencyEvent, Investigation, Screening, SendingAgency
 from .querysets import is_partner_officer
 
 
-class AgencyListView(RestrictedListView):
+class AgencyListView(FilteredListMixin, RestrictedListView):
     model = SendingAgency
     template_name = "agencies/agency_list.html"
     context_object_name = "agencies"
+    filterset_class = AgencyFilterSet
 
     def get_queryset(self):
-        queryset = super().get_queryset().prefetch_related("sectors")
-        params = self.request.GET
-        if params.get("status") in AgencyStatus.values:
-            queryset = queryset.filter(status=params["status"])
-        if params.get("sector"):
-            queryset = queryset.filter(sectors__code=params["sector"])
-        if params.get("region"):
-            queryset = queryset.filter(region=params["region"])
-        return queryset.search(params.get("q", ""))
+        # The memorandum: each row's disclosure asks whether the reader is its partner.
+        return super().get_queryset().select_related("memorandum")
 
     def get_context_data(self, **kwargs):
-        from .models import Sector
-
         context = super().get_context_data(**kwargs)
-        context["statuses"] = AgencyStatus.choices
-        context["sectors"] = Sector.objects.all()
         context["can_register"] = self.request.user.can_write and bool(
             self.request.user.side_id
             and is_partner_officer(self.request.user, self.request.user.organization.side.memorandum)
@@ -97,66 +90,27 @@ class AgencyDetailView(RestrictedDetailView):
         return context
 
 
-def _partner_writer_or_404(request):
-    user = request.user
-    if not (user.can_write and user.side_id and is_partner_officer(user, user.organization.side.memorandum)):
-        raise Http404
-
-
-def agency_create(request):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    _partner_writer_or_404(request)
-    form = AgencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        sectors = data.pop("sectors")
-        try:
-            agency = services.register_agency(request.user, sectors=sectors, **data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The application is registered."))
-            return redirect(agency)
-    return render(
-        request, "agencies/form.html", {"form": form, "title": _("Register an application for certification")}
-    )
-
-
-class AgencyFormAction(LoginRequiredMixin, FormView):
+class AgencyFormAction(ServiceFormView):
     """A form that runs one service on one agency (or investigation) the user may change."""
 
     model = SendingAgency
-    action = "change"
-    template_name = "agencies/form.html"
-    title = ""
-    lead = ""
-    submit = gettext_lazy("Save")
-    success_message = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = get_restricted_or_404(self.model, request.user, kwargs["pk"], self.action)
-        return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            object=self.object, title=self.title, lead=self.lead, submit=self.submit, **kwargs
-        )
+class AgencyCreateView(ServiceFormView):
+    form_class = AgencyForm
+    title = gettext_lazy("Register an application for certification")
+    success_message = gettext_lazy("The application is registered.")
+
+    def allowed(self, user) -> bool:
+        return bool(user.can_write and user.side_id and is_partner_officer(user, user.organization.side.memorandum))
 
     def perform(self, form):
-        raise NotImplementedError
+        data = dict(form.cleaned_data)
+        sectors = data.pop("sectors")
+        return services.register_agency(self.request.user, sectors=sectors, **data)
 
-    def form_valid(self, form):
-        try:
-            result = self.perform(form)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(result if hasattr(result, "get_absolute_url") else self.object)
+
+agency_create = AgencyCreateView.as_view()
 
 
 class AgencyEditView(AgencyFormAction):
@@ -290,15 +244,16 @@ def screening_view(request, pk, screening_id):
     form = ScreeningForm(request.POST or None, request.FILES or None, screening=screening)
     if request.method == "POST" and editable and form.is_valid():
         try:
-            services.record_screening(screening, request.user, form.results(), form.cleaned_data["note"])
-            for row, file in form.evidence():
-                services.add_evidence(row, request.user, file)
+            with transaction.atomic():  # the results and their documents, or nothing
+                services.record_screening(screening, request.user, form.results(), form.cleaned_data["note"])
+                for row, file in form.evidence():
+                    services.add_evidence(row, request.user, file)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Screening saved."))
             return redirect(screening.agency)
-    results = screening.results.select_related("criterion").prefetch_related("evidence")
+    results = screening.results.select_related("criterion").prefetch_related("attachments")
     return render(
         request,
         "agencies/screening.html",
@@ -312,16 +267,17 @@ def screening_view(request, pk, screening_id):
     )
 
 
-class InvestigationListView(RestrictedListView):
+class InvestigationListView(FilteredListMixin, RestrictedListView):
     model = Investigation
     template_name = "agencies/investigation_list.html"
     context_object_name = "investigations"
+    filterset_class = InvestigationFilterSet
 
     def get_queryset(self):
         return super().get_queryset().select_related("agency", "origin", "assigned_to")
 
 
-class InvestigationDetailView(RestrictedDetailView):
+class InvestigationDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
     model = Investigation
     template_name = "agencies/investigation_detail.html"
     context_object_name = "investigation"
@@ -334,7 +290,6 @@ class InvestigationDetailView(RestrictedDetailView):
         context.update(
             can_assign=writer and investigation.stage == InvestigationStatus.REPORTED,
             can_send_result=writer and investigation.stage == InvestigationStatus.UNDER_INVESTIGATION,
-            attachments=shown.attachments.all(),
             guidance=shown.guidance.all(),
         )
         return context

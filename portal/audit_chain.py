@@ -1,117 +1,31 @@
-"""The audit trail as a hash chain (clause 3): tamper-evident, not only append-only.
+"""Checking the audit trail's hash chain (clause 3), and the daily exchange of its head.
 
-Each entry stores ``hash = sha256(prev_hash ‖ canonical JSON of the entry)``, where
-``prev_hash`` is the hash of the entry before it (the first links to ``GENESIS``). The
-canonical JSON holds every column but the two hashes — the id included, so moving an
-entry breaks it too. Changing an entry breaks its own hash, removing one breaks the
-link of the next, and cutting off the tail is caught by the chain heads that were sent
-to both contact points each day (``AuditHead``) and e-mailed to them.
-
-Writers are serialized (``lock_head``) so the chain never forks: on PostgreSQL by a
-transaction-scoped advisory lock taken before the head is read; on SQLite every
-transaction already starts ``IMMEDIATE`` and so holds the database's write lock.
+``portal.audit`` writes each entry chained to the one before it (``hash =
+sha256(prev_hash ‖ canonical JSON of the entry)``). Changing an entry breaks its own
+hash, removing one breaks the link of the next, and cutting off the tail is caught by
+the chain heads that were sent to both contact points each day (``AuditHead``) and
+e-mailed to them. This module walks the chain (``verify``) and sends and receives those
+heads through the outbox and the inbox: it builds on ``audit``, ``outbox`` and
+``notifications``, and none of them on it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import hashlib
-import ipaddress
 import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.utils.dateparse import parse_datetime
+
+from . import audit, notifications, outbox
+
+# Also read from here by migration 0005, the tests and bench/audit_chain.py.
+from .audit import FIELDS, GENESIS, entry_hash, values_of  # noqa: F401
+from .models import AuditEntry, AuditHead, Organization
 
 logger = logging.getLogger(__name__)
-
-GENESIS = "0" * 64
-#: Arbitrary, fixed: the advisory-lock key of the audit chain ("MOC" "audit").
-ADVISORY_LOCK_KEY = 0x4D4F4341
-#: The columns the hash covers, in the order ``verify`` reads them.
-FIELDS = (
-    "id",
-    "at",
-    "actor_id",
-    "actor_username",
-    "organization_id",
-    "action",
-    "content_type_id",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "request_id",
-    "ip",
-)
-
-
-def json_safe(value):
-    """``value`` as it will read back from a JSON column: dates, decimals and UUIDs as
-    strings, tuples as lists. Hashing this form makes write and verify agree."""
-    if value is None:
-        return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
-
-
-def _instant(value: dt.datetime) -> str:
-    # isoformat is several times faster than strftime; same text: 2026-01-01T00:00:00.000000Z
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-@functools.lru_cache(maxsize=4096)
-def _address(value: str | None) -> str | None:
-    # PostgreSQL's inet may print an address differently from how it was given. Cached:
-    # an audit holds few distinct addresses, and parsing is a third of the walk's time.
-    if not value:
-        return None
-    try:
-        return ipaddress.ip_address(value).exploded
-    except ValueError:
-        return value
-
-
-def canonical(values: dict) -> bytes:
-    """The canonical JSON of an entry: sorted keys, no spaces, UTC microseconds."""
-    data = dict(values)
-    at = values["at"]
-    data["at"] = at if isinstance(at, str) else _instant(at)  # str: already _instant's text
-    data["ip"] = _address(values["ip"])
-    return json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def entry_hash(prev_hash: str, values: dict) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical(values)).hexdigest()
-
-
-def values_of(entry) -> dict:
-    return {name: getattr(entry, name) for name in FIELDS}
-
-
-def lock_head() -> tuple[int, str]:
-    """Take the chain's write lock for the rest of the transaction; return the id the
-    next entry gets and the hash it links to.
-
-    Must run inside ``transaction.atomic()``: the lock lasts until the outermost
-    transaction ends, and the head is read after the lock is held (READ COMMITTED reads
-    a fresh snapshot per statement, so the head is the last committed one)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Lock, then the next id from the sequence, then the head, in one call
-            # (migration 0006). A sequence value, not max(id) + 1: ids are never reused,
-            # even after a rolled-back entry.
-            cursor.execute("SELECT next_id, prev_hash FROM portal_audit_next(%s)", [ADVISORY_LOCK_KEY])
-            next_id, prev_hash = cursor.fetchone()
-            return next_id, prev_hash or GENESIS
-        cursor.execute("SELECT id, hash FROM portal_auditentry ORDER BY id DESC LIMIT 1")
-        row = cursor.fetchone()
-        # SQLite gives a table without AUTOINCREMENT max(rowid) + 1 as the next id.
-        return (row[0] + 1 if row else 1), (row[1] if row else GENESIS)
 
 
 # --- Verification ---------------------------------------------------------------------
@@ -145,8 +59,6 @@ def _rows(chunk: int) -> Iterator[tuple]:
     """Every entry in id order, ``chunk`` at a time by keyset pagination: constant
     memory, and each query starts from the primary-key index. On PostgreSQL the rows
     are read with plain SQL, skipping the ORM's per-value converters (half the walk)."""
-    from .models import AuditEntry
-
     columns = (*FIELDS, "prev_hash", "hash")
     last_id = 0
     if connection.vendor == "postgresql":
@@ -184,8 +96,6 @@ def verify(chunk: int = 5000) -> Verification:
     """Walk the chain from the first entry; stop at the first that does not verify.
     Also check every chain head the contact points received: the entry it names must
     exist with the same hash."""
-    from .models import AuditHead
-
     heads = {}
     for head in AuditHead.objects.order_by("last_id", "received_at").select_related("recipient"):
         heads.setdefault(head.last_id, head)
@@ -247,16 +157,12 @@ def verify(chunk: int = 5000) -> Verification:
 
 
 def contact_points():
-    from .models import Organization
-
     return list(Organization.objects.filter(is_contact_point=True).order_by("pk"))
 
 
 def publish_head() -> dict:
     """Send the chain head to each side's contact point through the outbox. The head is
     this publication's own audit entry, so it covers everything written before it."""
-    from . import audit, outbox
-
     with transaction.atomic():
         entry = audit.log("audit.head_published", username="system")
         payload = {"last_id": entry.pk, "hash": entry.hash, "sent_at": entry.at.isoformat()}
@@ -268,8 +174,6 @@ def publish_head() -> dict:
 def verify_and_alert(chunk: int = 5000) -> Verification:
     """The daily check: on a break, both contact points are alerted (inbox and e-mail)
     and the failure is itself audited."""
-    from . import audit, notifications
-
     result = verify(chunk)
     if result.ok:
         logger.info("audit chain verified: %s entries, head #%s", result.entries, result.head_id)
@@ -287,34 +191,24 @@ def verify_and_alert(chunk: int = 5000) -> Verification:
     return result
 
 
-def _register_outbox_handler() -> None:
-    from . import notifications, outbox
-
-    @outbox.handler("audit.head")
-    def receive_head(entry) -> None:
-        """Record the head where its recipient keeps it, and put it in their inbox (and
-        so their e-mail), which is evidence held outside this database."""
-        from django.utils.dateparse import parse_datetime
-
-        from .models import AuditHead
-
-        payload = entry.payload
-        _head, created = AuditHead.objects.get_or_create(
-            source=entry,
-            recipient_id=payload["recipient"],
-            defaults={
-                "last_id": payload["last_id"],
-                "hash": payload["hash"],
-                "sent_at": parse_datetime(payload["sent_at"]),
-            },
+@outbox.handler("audit.head")
+def receive_head(entry) -> None:
+    """Record the head where its recipient keeps it, and put it in their inbox (and so
+    their e-mail), which is evidence held outside this database."""
+    payload = entry.payload
+    _head, created = AuditHead.objects.get_or_create(
+        source=entry,
+        recipient_id=payload["recipient"],
+        defaults={
+            "last_id": payload["last_id"],
+            "hash": payload["hash"],
+            "sent_at": parse_datetime(payload["sent_at"]),
+        },
+    )
+    if created:
+        notifications.notify(
+            [payload["recipient"]],
+            "audit.head",
+            url="/audit/",
+            params={"entry": payload["last_id"], "hash": payload["hash"]},
         )
-        if created:
-            notifications.notify(
-                [payload["recipient"]],
-                "audit.head",
-                url="/audit/",
-                params={"entry": payload["last_id"], "hash": payload["hash"]},
-            )
-
-
-_register_outbox_handler()

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.urls import reverse
+
+from . import hooks
 
 
 def can_read_audit(user) -> bool:
@@ -7,17 +10,36 @@ def can_read_audit(user) -> bool:
     return check(user)
 
 
-def portal(request):
-    """What every page needs: the languages for the switcher and the unread count."""
-    unread = 0
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.organization_id:
-        from .models import Notification
+def app_navigation(request, user) -> list[dict]:
+    """The menu entries the apps registered (portal.hooks) that ``user`` sees, with
+    their URL and whether the page shown is under them."""
+    match = getattr(request, "resolver_match", None)
+    return [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": bool(item.current and item.current(match)),
+        }
+        for item in hooks.nav_items_for(user)
+    ]
 
-        unread = Notification.objects.restrict(user).unread().count()
+
+def portal(request):
+    """What every page needs: the languages for the switcher, the unread count and the
+    apps' menu entries."""
+    unread = 0
+    navigation = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        navigation = app_navigation(request, user)
+        if user.organization_id:
+            from .models import Notification
+
+            unread = Notification.objects.restrict(user).unread().count()
     return {
         "portal_languages": settings.LANGUAGES,
         "portal_unread": unread,
         "portal_production": settings.PRODUCTION,
         "portal_can_read_audit": can_read_audit(user) if user is not None else False,
+        "portal_nav": navigation,
     }

@@ -31,6 +31,12 @@ COUNTERPART = "counterpart"
 METADATA = frozenset(
     {"id", "memorandum", "origin", "status", "created_at", "updated_at", "shared_at", "reference"}
 )
+#: What the receiving side adds to every shared record (``portal.records``): its part.
+KIT_COUNTERPART = frozenset({"acknowledged_at", "acknowledged_by", "assigned_to", "last_reminded_on"})
+#: Relations whose rows each belong to one side (a file, a step of the timeline): a
+#: third party reads them row by row (``visible_attachments``, ``visible_events``),
+#: never through the record, where they always read as withheld.
+PER_ROW = frozenset({"attachments", "events"})
 
 
 def record_parts(model: type[models.Model]) -> dict[str, frozenset[str]]:
@@ -41,11 +47,11 @@ def record_parts(model: type[models.Model]) -> dict[str, frozenset[str]]:
     metadata; everything else the model has (its fields and reverse relations such as
     attachments) is the originating side's.
     """
-    counterpart = frozenset(getattr(model, "counterpart_fields", ()))
+    counterpart = frozenset(getattr(model, "counterpart_fields", ())) | KIT_COUNTERPART
     subject = frozenset(getattr(model, "subject_fields", ()))
     names = {field.name for field in model._meta.get_fields()}
     names |= {field.attname for field in model._meta.concrete_fields}
-    origin = frozenset(names) - METADATA - subject - counterpart
+    origin = frozenset(names) - METADATA - subject - counterpart - PER_ROW
 
     def with_ids(part: frozenset[str]) -> frozenset[str]:  # ``assigned_to`` withholds ``assigned_to_id``
         return part | {f"{name}_id" for name in part}
@@ -62,6 +68,7 @@ def withholdable_fields(model: type[models.Model]) -> frozenset[str]:
     if issubclass(model, SharedRecord):
         for part in record_parts(model).values():
             names |= part
+        names |= PER_ROW
     return frozenset(names)
 
 
@@ -106,12 +113,43 @@ def shared_record_hidden_fields(user: User, record) -> frozenset[str]:
     consented = consenting_side_ids(organization, record)
     parts = record_parts(type(record))
     origin_side_id = record.origin.side_id
-    hidden: set[str] = set()
+    hidden: set[str] = set(PER_ROW)
     if origin_side_id not in consented:
         hidden |= parts[ORIGIN]
     if not consented - {origin_side_id}:
         hidden |= parts[COUNTERPART]
     return frozenset(hidden)
+
+
+def readable_side_ids(user: User, record) -> set[int] | None:
+    """The sides whose rows of ``record`` (files, timeline steps) ``user`` may read:
+    ``None`` for all of them (either side, a superuser), else the sides whose live
+    written consent names the user's organization."""
+    organization = getattr(user, "organization", None)
+    if user.is_superuser or (organization is not None and not organization.is_third_party):
+        return None
+    if organization is None:
+        return set()
+    return consenting_side_ids(organization, record)
+
+
+def _by_side(rows, user: User, record):
+    record = getattr(record, "_obj", record)  # a Disclosed view: the record's rows
+    sides = readable_side_ids(user, record)
+    return rows if sides is None else rows.filter(side_id__in=sides)
+
+
+def visible_attachments(record, user: User):
+    """The files of ``record`` that ``user`` may open: a third party, those of the
+    sides that consented. Call it on a record read through ``restrict()``."""
+    record = getattr(record, "_obj", record)
+    return _by_side(record.attachments.select_related("uploaded_by"), user, record)
+
+
+def visible_events(record, user: User):
+    """The timeline of ``record`` as ``user`` may read it (see ``visible_attachments``)."""
+    record = getattr(record, "_obj", record)
+    return _by_side(record.events.select_related("actor", "side"), user, record)
 
 
 def hidden_fields(user: User, obj) -> frozenset[str]:

@@ -1,13 +1,18 @@
 """What an app adds to the portal, registered from its ``AppConfig.ready()`` (as
 Wagtail's hooks and Django's admin autodiscovery do), so that ``portal/`` imports no
-app (DESIGN.md principle 9; ``tests/test_layering.py`` holds it to that).
+app and ``portal/settings.py`` names none but in ``INSTALLED_APPS`` (DESIGN.md
+principle 9; ``tests/test_layering.py`` holds it to that): URLs, API routes, the public
+index, beat entries and task routes, OpenAPI enum names, menu entries, home cards and
+demo seeders.
 
-An app calls these at start-up; the portal's URL configuration, API router and public
-index read them when they are first used, which is after every app is ready."""
+An app calls these at start-up; the portal's URL configuration, API router, public
+index, menu, home page, schema and ``seed_demo`` read them when they are first used,
+which is after every app is ready."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 #: (prefix, module) of officer URLs, included at ``/<prefix>``.
 URLS: list[tuple[str, str]] = []
@@ -33,3 +38,118 @@ def register_api_routes(routes) -> None:
 
 def register_public_index(name: str, provider: Callable[[], object]) -> None:
     PUBLIC_INDEX[name] = provider
+
+
+# --- Celery: beat entries and task routes ----------------------------------------------
+
+#: name -> beat entry (``task``, ``schedule``, ``options``) of the periodic tasks apps
+#: registered; the same entries are in the Celery app's ``conf.beat_schedule``.
+BEAT_SCHEDULE: dict[str, dict] = {}
+#: task name -> routing options (``{"queue": "documents"}``); read by
+#: ``portal.celery.route_registered_tasks``, which ``CELERY_TASK_ROUTES`` names.
+TASK_ROUTES: dict[str, dict] = {}
+
+
+def register_beat(name: str, task: str, schedule, **options) -> None:
+    """Run ``task`` (its registered name) on ``schedule`` (seconds, a ``timedelta`` or a
+    ``crontab``) under the beat entry ``name``; ``options`` go to ``apply_async``
+    (``queue``, ``expires``…).
+
+    Added with Celery's own ``add_periodic_task``, which holds the entry until the app
+    is configured if it is not yet, and writes it into ``conf.beat_schedule`` if it is:
+    ``celery beat`` sets Django up (and so runs every ``AppConfig.ready``) before its
+    scheduler reads the schedule."""
+    from .celery import app  # here: portal.celery imports this module for its router
+
+    BEAT_SCHEDULE[name] = {"task": task, "schedule": schedule, "options": options}
+    app.add_periodic_task(schedule, app.signature(task), name=name, **options)
+
+
+def register_task_route(task: str, **options) -> None:
+    """Send ``task`` with these routing options, e.g. ``queue="documents"``."""
+    TASK_ROUTES[task] = options
+
+
+# --- OpenAPI ---------------------------------------------------------------------------
+
+#: enum component name -> choices (a dotted path or a choices class), the dict that
+#: ``SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]`` is. drf-spectacular reads it when it
+#: first builds a schema, after every app is ready. The core's own enum is here from the
+#: start; an app adds its own with ``register_enum_name``.
+ENUM_NAME_OVERRIDES: dict[str, object] = {"RecordStatusEnum": "portal.choices.RecordStatus"}
+
+
+def register_enum_name(name: str, choices) -> None:
+    """Name the OpenAPI enum of ``choices`` ``name`` wherever it appears, instead of a
+    name drf-spectacular derives from the first field that uses it."""
+    ENUM_NAME_OVERRIDES[name] = choices
+
+
+# --- Officer navigation and home page --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the officer menu. ``visible(user)`` says who sees it (everyone signed
+    in when ``None``: say so for officer-only entries, a third party sees what the app
+    lets it); ``current(resolver_match)`` whether the page shown is under it."""
+
+    label: object
+    url_name: str
+    visible: Callable[[object], bool] | None = None
+    current: Callable[[object], bool] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the officer home page: ``template`` rendered with what
+    ``context(user)`` returns (and the page's own context); ``None`` leaves it out."""
+
+    template: str
+    context: Callable[[object], dict | None]
+    order: int = 100
+
+
+#: The apps' menu entries, shown after the core's Home and Inbox, by ``order`` then
+#: registration order.
+NAVIGATION: list[NavItem] = []
+#: The apps' home cards, shown after the core's, by ``order`` then registration order.
+HOME_CARDS: list[HomeCard] = []
+
+
+def register_nav_item(item: NavItem) -> None:
+    """Add ``item`` to the officer menu; registering a URL name again replaces its entry."""
+    NAVIGATION[:] = [entry for entry in NAVIGATION if entry.url_name != item.url_name]
+    NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda entry: entry.order)  # stable: equal orders keep registration order
+
+
+def register_home_card(card: HomeCard) -> None:
+    """Add ``card`` to the home page; registering a template again replaces its card."""
+    HOME_CARDS[:] = [entry for entry in HOME_CARDS if entry.template != card.template]
+    HOME_CARDS.append(card)
+    HOME_CARDS.sort(key=lambda entry: entry.order)
+
+
+def nav_items_for(user) -> list[NavItem]:
+    """The apps' menu entries ``user`` sees."""
+    return [item for item in NAVIGATION if item.visible is None or item.visible(user)]
+
+
+# --- Demo data -------------------------------------------------------------------------
+
+#: (order, seeder): ``manage.py seed_demo`` calls each with the demo users by username.
+SEEDERS: list[tuple[int, Callable[[dict], None]]] = []
+
+
+def register_seeder(seeder: Callable[[dict], None], *, order: int = 100) -> None:
+    """Have ``manage.py seed_demo`` call ``seeder(users)`` after the core's demo data,
+    lowest ``order`` first. A seeder must be idempotent."""
+    if all(existing is not seeder for _order, existing in SEEDERS):
+        SEEDERS.append((order, seeder))
+        SEEDERS.sort(key=lambda pair: pair[0])
+
+
+def seeders() -> list[Callable[[dict], None]]:
+    return [seeder for _order, seeder in SEEDERS]

@@ -17,16 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from .choices import OrganizationKind, RecordStatus, Role
+from .choices import OrganizationKind, Role
 from .i18n import MultilingualName, localized
+from .notification_kinds import render
 from .querysets import (
     AuditEntryQuerySet,
     ConsentQuerySet,
     NotificationQuerySet,
     OrganizationQuerySet,
     PublicQuerySet,
-    RestrictedQuerySet,
 )
+from .records.models import SharedRecord, private_storage
 
 TERMINATION_NOTICE_MONTHS = 6  # clause 10
 
@@ -279,52 +280,11 @@ class User(AbstractUser):
         return self.role in WRITER_ROLES and self.organization_id is not None
 
 
-class SharedRecord(models.Model):
-    """Base of every confidential record exchanged under the Memorandum.
-
-    Who may read or change a record is a set of object permissions held by
-    organizations' groups (DESIGN.md, principle 3). A draft is granted to its author's
-    organization; sharing grants it to every signatory and contact point of both sides;
-    a written consent grants one third party read access to that record alone.
-    """
-
-    memorandum = models.ForeignKey(Memorandum, on_delete=models.PROTECT, related_name="+")
-    origin = models.ForeignKey(
-        Organization, verbose_name=_("originating organization"), on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT, editable=False
-    )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True, editable=False)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    #: Fields (and relations) the other side adds to the record: its part, disclosed to
-    #: a third party only by that side's consent (``portal.disclosure``). The rest,
-    #: apart from metadata and ``subject_fields``, is the originating side's.
-    counterpart_fields: tuple[str, ...] = ()
-    #: What the record is about (an investigated agency): shown with the record.
-    subject_fields: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def origin_side_id(self) -> int | None:
-        return self.origin.side_id
-
-    def hidden_fields_for(self, user: User) -> frozenset[str]:
-        from .disclosure import shared_record_hidden_fields
-
-        return shared_record_hidden_fields(user, self)
-
-
 class Correspondence(SharedRecord):
     """Clause 2: a letter between the two contact points (or from a signatory ministry
     to the other side's contact point)."""
+
+    reference_kind = "LET"
 
     recipient = models.ForeignKey(
         Organization, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
@@ -364,6 +324,10 @@ class CorrespondenceGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Correspondence, on_delete=models.CASCADE)
 
 
+def consent_letter_path(instance, filename: str) -> str:
+    return f"consents/{instance.pk}/{filename}"
+
+
 class DisclosureConsent(models.Model):
     """Clause 3: the written consent of one side, letting one third-party organization
     read that record alone — the parts of it that came from that side — until the
@@ -397,6 +361,16 @@ class DisclosureConsent(models.Model):
     # Set once the permission has been taken back (on withdrawal or expiry), so the
     # periodic sweep touches each consent once.
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The consent letter (reference, scope, validity, both organizations), rendered
+    #: by ``portal.records.letters`` on the documents queue, kept with its SHA-256.
+    letter = models.FileField(
+        _("consent letter"),
+        upload_to=consent_letter_path,
+        storage=private_storage,
+        blank=True,
+        editable=False,
+    )
+    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -584,6 +558,4 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        from .notifications import render
-
         return render(self)

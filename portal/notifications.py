@@ -1,13 +1,13 @@
-"""The in-portal inbox of each organization and the e-mail that follows it.
+"""The in-portal inbox of each organization and the e-mail that follows it: ``notify``
+promises inbox items through the outbox, whose handlers deliver them and their e-mails.
 
 A notification is stored as a ``kind`` and ``params`` and rendered in the reader's
-language when read, so the Tajik contact point reads Tajik and Japan's reads Japanese.
-Apps register their kinds with ``register(kind, message)``.
+language when read (``portal.notification_kinds``, re-exported here: apps register
+their kinds with ``register(kind, message)``).
 """
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,42 +16,17 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import outbox
-from .i18n import localized
-
-KINDS: dict[str, Any] = {
-    "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
-    "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
-    "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
-    "audit.head": _(
-        "Audit chain head: entry %(entry)s, hash %(hash)s. Keep this message: it shows later "
-        "that the audit trail up to this entry was not rewritten."
-    ),
-    "audit.chain_broken": _(
-        "The audit trail failed verification at entry %(entry)s: an entry was changed, removed or "
-        "moved. The portal's administrators have the details (manage.py verify_audit)."
-    ),
-}
+from .models import Notification, User
+from .notification_kinds import KINDS, register, render  # noqa: F401 - register: the apps' entry point
 
 
-def register(kind: str, message: Any) -> None:
-    KINDS[kind] = message
-
-
-def render(notification) -> str:
-    template = KINDS.get(notification.kind)
-    params = dict(notification.params or {})
-    params["sender"] = localized(notification.sender, "name") if notification.sender_id else ""
-    if template is None:
-        return notification.kind
-    try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
-        return str(template)
-
-
-def notify(organization_ids, kind: str, *, sender=None, url: str = "", params: dict | None = None):
+def notify(
+    organization_ids, kind: str, *, sender=None, url: str = "", params: dict | None = None, users=None
+):
     """Promise inbox items (and e-mails) to organizations; call inside the service's
-    transaction. Delivered by the outbox drain."""
+    transaction. Delivered by the outbox drain. ``users``: the item concerns these
+    officers alone (an assignment): it is still in their organization's inbox, but only
+    they are e-mailed."""
     if kind not in KINDS:
         raise ValueError(f"unregistered notification kind {kind!r}")
     return outbox.enqueue(
@@ -62,14 +37,13 @@ def notify(organization_ids, kind: str, *, sender=None, url: str = "", params: d
             "sender": getattr(sender, "pk", sender),
             "url": url,
             "params": params or {},
+            **({"users": sorted(set(users))} if users else {}),
         },
     )
 
 
 @outbox.handler("notify")
 def deliver_notification(entry) -> None:
-    from .models import Notification, User
-
     payload = entry.payload
     for organization_id in payload["organizations"]:
         notification, created = Notification.objects.get_or_create(
@@ -87,6 +61,8 @@ def deliver_notification(entry) -> None:
         subscribers = User.objects.filter(
             organization_id=organization_id, is_active=True, email_notifications=True
         ).exclude(email="")
+        if payload.get("users"):
+            subscribers = subscribers.filter(pk__in=payload["users"])
         for user_id in subscribers.values_list("pk", flat=True):
             outbox.enqueue("email.notification", {"user": user_id, "notification": notification.pk})
 
@@ -105,8 +81,6 @@ def email_notification(entry) -> None:
     which is the right side to err on for an official notice. The entry commits on its
     own (``commit_each``), so a crash repeats this one e-mail, not the others of its
     batch, and the repeat carries the same Message-ID."""
-    from .models import Notification, User
-
     user = User.objects.filter(pk=entry.payload["user"], is_active=True).first()
     notification = Notification.objects.filter(pk=entry.payload["notification"]).first()
     if user is None or notification is None or not user.email:

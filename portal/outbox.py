@@ -18,8 +18,11 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+
+from .models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +56,6 @@ def handler(topic: str, *, commit_each: bool = False):
 
 def enqueue(topic: str, payload: dict):
     """Promise a side effect; call inside the transaction that makes the change."""
-    from .models import OutboxEntry
-
     if topic not in HANDLERS:
         raise ValueError(f"no outbox handler for topic {topic!r}")
     entry = OutboxEntry.objects.create(topic=topic, payload=payload)
@@ -72,8 +73,6 @@ def kick() -> None:
     ``retry=False``, is what bounds it: without a policy kombu keeps reconnecting a
     broken connection for about six seconds (``broker_connection_timeout`` and its
     2-second retry interval) before it gives up."""
-    from .tasks import drain_outbox
-
     try:
         drain_outbox.apply_async(retry=True, retry_policy={"max_retries": 0})
     except Exception:  # noqa: BLE001 - any broker error means "later", never "lost"
@@ -83,8 +82,6 @@ def kick() -> None:
 def _claim(batch: int, *, commit_each: bool):
     """Lock up to ``batch`` due entries that no other worker holds, of the topics that
     commit each entry on its own or of the others."""
-    from .models import OutboxEntry
-
     due = OutboxEntry.objects.select_for_update(skip_locked=True).filter(
         processed_at__isnull=True, available_at__lte=timezone.now()
     )
@@ -108,6 +105,14 @@ def _run(entry) -> bool:
     entry.attempts += 1
     entry.save(update_fields=["processed_at", "attempts"])
     return True
+
+
+@shared_task(name="portal.tasks.drain_outbox")
+def drain_outbox() -> int:
+    """Triggered after each commit that wrote to the outbox, and by the periodic sweep.
+    Defined with the outbox it drains (and listed in ``portal.tasks``), so that
+    ``kick`` needs no import of the tasks module, which builds on this one."""
+    return drain()
 
 
 def drain(limit: int = 1000, batch: int = 50) -> int:

@@ -110,12 +110,11 @@ class RestrictedQuerySet(ScopedQuerySet):
             return Q(grants)
         if action != "view":
             return NOTHING
-        from .models import DisclosureConsent
-
-        live = DisclosureConsent.objects.active().filter(
+        # The organization's consents, through their foreign key: querysets sit below
+        # the models and import none of them.
+        live = organization.consents_received.active().filter(
             content_type=ContentType.objects.get_for_model(self.model),
             object_id=OuterRef("pk"),
-            third_party_id=organization.pk,
         )
         return Q(grants) & Q(Exists(live))
 
@@ -181,6 +180,21 @@ class ConsentQuerySet(ScopedQuerySet):
         return self.filter(revoked_at__isnull=True).filter(
             Q(withdrawn_at__isnull=False) | Q(expires_at__lte=at)
         )
+
+
+class ConsentRequestQuerySet(ScopedQuerySet):
+    """A request to disclose a record is between the two sides: their organizations
+    read those of their memorandum; a third party reads none (what it is given is the
+    consent, once granted)."""
+
+    def rule(self, user: User, action: str) -> Q:
+        organization = user.organization
+        if organization is None or organization.is_third_party:
+            return NOTHING
+        return Q(side__memorandum_id=organization.side.memorandum_id)
+
+    def pending(self) -> ConsentRequestQuerySet:
+        return self.filter(status="pending")
 
 
 class AuditEntryQuerySet(ScopedQuerySet):

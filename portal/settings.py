@@ -21,6 +21,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import hooks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
+    "portal.records",
     "agencies",
     "brokers",
     "exams",
@@ -290,8 +293,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 PORTAL_UPLOAD_MAX_MB = env_int("PORTAL_UPLOAD_MAX_MB", 20)
 # Embedded mode serves static files straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Attachments and consent letters: a folder no URL reaches (portal.records.storage).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {"BACKEND": "portal.records.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -380,40 +386,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.verify_audit",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Sending agencies: expiry of certifications and investigation reminders, daily.
-    "agencies-expire": {
-        "task": "agencies.tasks.expire_certifications",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    "agencies-remind": {
-        "task": "agencies.tasks.remind_due_investigations",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "agencies-publish-sweep": {
-        "task": "agencies.tasks.publish_if_changed",
-        "schedule": timedelta(minutes=10),
-    },
-    # A publication or a render lost with its worker (issue 15). Each message expires
-    # by the next: after a long outage one sweep runs, not one per missed interval.
-    "agencies-publish-overdue": {
-        "task": "agencies.tasks.publish_overdue",
-        "schedule": timedelta(seconds=AGENCIES_PUBLISH_SWEEP_SECONDS),
-        "options": {"expires": AGENCIES_PUBLISH_SWEEP_SECONDS},
-    },
-    "agencies-documents-sweep": {
-        "task": "agencies.tasks.render_missing_documents",
-        "schedule": timedelta(seconds=AGENCIES_DOCUMENTS_SWEEP_SECONDS),
-        "options": {"queue": "documents", "expires": AGENCIES_DOCUMENTS_SWEEP_SECONDS},
-    },
-    "agencies-media-sweep": {
-        "task": "agencies.tasks.sweep_publication_media",
-        "schedule": timedelta(hours=1),
-        "options": {"queue": "documents", "expires": 60 * 60},
-    },
 }
-# Long renders (the PDF of a whole list) have their own queue and worker, so that they
-# never hold up the outbox: `celery worker -Q documents` (docker-compose: worker-documents).
-CELERY_TASK_ROUTES = {"agencies.tasks.render_documents": {"queue": "documents"}}
+# Apps add their own periodic tasks and routes (the agencies' PDFs on the "documents"
+# queue) from AppConfig.ready(): portal.hooks.register_beat / register_task_route.
+CELERY_TASK_ROUTES = ["portal.celery.route_registered_tasks"]
 
 # The language of each side's published documents (PDF, HTML file), by country code.
 PUBLICATION_LANGUAGES = {"JP": "ja", "TJ": "tg"}
@@ -452,12 +428,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.withheld_fields_are_optional",
     ],
-    "ENUM_NAME_OVERRIDES": {
-        "AgencyStatusEnum": "agencies.choices.AgencyStatus",
-        "RecordStatusEnum": "portal.choices.RecordStatus",
-        "InvestigationStatusEnum": "agencies.choices.InvestigationStatus",
-        "CriterionResultEnum": "agencies.choices.CriterionResult",
-    },
+    # The core's enum names and those apps add (portal.hooks.register_enum_name).
+    "ENUM_NAME_OVERRIDES": hooks.ENUM_NAME_OVERRIDES,
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ its body into memory or a temporary file.
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from pathlib import PurePosixPath
 
@@ -26,6 +27,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
+TEXT = "text/plain"
 
 #: The detected type (from the file's first bytes) and the extensions its name may end in.
 #: SVG and HTML carry scripts and have no magic number: they are refused as unknown.
@@ -38,6 +40,7 @@ ALLOWED_TYPES: dict[str, frozenset[str]] = {
     XLSX: frozenset({"xlsx"}),
     ODT: frozenset({"odt"}),
     ODS: frozenset({"ods"}),
+    TEXT: frozenset({"txt"}),
 }
 #: Zip containers: whoever opens them later decompresses them, so their declared content
 #: is bounded too.
@@ -64,7 +67,7 @@ def max_upload_bytes() -> int:
 
 
 def _accepted_types_text() -> str:
-    return _("Upload a PDF, PNG, JPEG or TIFF file, or a docx, xlsx, odt or ods document.")
+    return _("Upload a PDF, PNG, JPEG or TIFF file, a docx, xlsx, odt or ods document, or plain text (txt).")
 
 
 def check_upload(file) -> str:
@@ -81,9 +84,11 @@ def check_upload(file) -> str:
     head = file.read(HEAD_BYTES)
     file.seek(0)
     kind = filetype.guess(head) if head else None
+    extension = PurePosixPath(file.name or "").suffix.lower().lstrip(".")
+    if kind is None and extension == "txt" and _is_plain_text(file):
+        return TEXT
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise InvalidInput(_("This type of file is not accepted.") + " " + _accepted_types_text())
-    extension = PurePosixPath(file.name or "").suffix.lower().lstrip(".")
     if extension not in ALLOWED_TYPES[kind.mime]:
         raise InvalidInput(
             _(
@@ -95,6 +100,26 @@ def check_upload(file) -> str:
     if kind.mime in ZIPPED_TYPES:
         _check_zip(file, limit)
     return kind.mime
+
+
+def safe_basename(name: str) -> str:
+    """The stored name's last segment, without anything a header could be split on."""
+    base = posixpath.basename(name.replace("\\", "/"))
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"')
+    return base or "download"
+
+
+def _is_plain_text(file) -> bool:
+    """Plain text has no magic number: it is UTF-8 (a BOM allowed) with no control
+    character but tab and line ends — nothing a browser or an editor would execute."""
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in text)
 
 
 def _check_zip(file, limit: int) -> None:

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import hooks
+from .records import views as records
 from .views import account, auth, core, errors, files, public
 from .views import audit as audit_views
 
@@ -28,12 +29,20 @@ urlpatterns = [
         core.ConsentCreateView.as_view(),
         name="consent-create",
     ),
+    path("files/<int:pk>/", files.FileDownloadView.as_view(), name="file-download"),
     path(
-        "files/<str:app_label>/<str:model_name>/<int:pk>/",
-        files.FileDownloadView.as_view(),
-        name="file-download",
+        "records/<str:app_label>/<str:model_name>/<int:pk>/<str:action>/",
+        records.record_action,
+        name="record-action",
+    ),
+    path("consent-requests/<int:pk>/decide/", records.DecideConsentView.as_view(), name="consent-request-decide"),
+    path(
+        "consent-requests/<int:pk>/cancel/",
+        records.CancelConsentRequestView.as_view(),
+        name="consent-request-cancel",
     ),
     path("consents/", core.ConsentListView.as_view(), name="consent-list"),
+    path("consents/<int:pk>/letter/", files.ConsentLetterView.as_view(), name="consent-letter"),
     path("consents/<int:pk>/withdraw/", core.ConsentWithdrawView.as_view(), name="consent-withdraw"),
     path("memorandum/<int:pk>/", core.MemorandumDetailView.as_view(), name="memorandum-detail"),
     path("organizations/", core.OrganizationListView.as_view(), name="organization-list"),

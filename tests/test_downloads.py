@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from agencies import services as agency_services
-from agencies.models import InvestigationAttachment
 from agencies.testing import certified, register
 from portal import services
 from portal.models import AuditEntry, Organization
@@ -38,7 +37,7 @@ def attachment(cast, django_capture_on_commit_callbacks):
         due_on=timezone.localdate() + dt.timedelta(days=30),
         attachments=[SimpleUploadedFile("statement.pdf", PDF)],
     )
-    return InvestigationAttachment.objects.get(investigation=investigation)
+    return investigation.attachments.get()
 
 
 @pytest.fixture
@@ -94,7 +93,7 @@ def test_screening_evidence_goes_to_the_partners_register_only(name, client_for,
 
 
 def test_the_contact_point_downloads_the_report_and_it_is_audited(cast, client_for, attachment):
-    page = client_for("tj_contact").get(attachment.investigation.get_absolute_url())
+    page = client_for("tj_contact").get(attachment.owner.get_absolute_url())
     assert f'href="{attachment.get_absolute_url()}"' in page.content.decode()
     assert ">statement.pdf</a>" in page.content.decode()
     assert str(attachment) == attachment.label == "statement.pdf"
@@ -103,7 +102,7 @@ def test_the_contact_point_downloads_the_report_and_it_is_audited(cast, client_f
     assert_downloaded(response, PDF, "statement.pdf")
     entry = AuditEntry.objects.get(action="file.downloaded")
     assert entry.actor == cast["tj_contact"]
-    assert (entry.content_type.model, entry.object_id) == ("investigationattachment", str(attachment.pk))
+    assert (entry.content_type.model, entry.object_id) == ("attachment", str(attachment.pk))
     assert entry.object_repr == ""  # a confidential file's name stays out of the trail
 
 
@@ -114,7 +113,7 @@ def test_head_answers_and_other_methods_do_not(client_for, attachment):
 
 
 def test_the_screening_page_links_its_evidence(client_for, evidence):
-    screening = evidence.result.screening
+    screening = evidence.owner.screening
     page = client_for("tj_analyst").get(screening.get_absolute_url()).content.decode()  # the read-only table
     assert f'href="{evidence.get_absolute_url()}"' in page and ">licence.pdf</a>" in page
 
@@ -123,7 +122,7 @@ def test_a_third_party_gets_the_file_only_with_the_consent_of_the_side_it_came_f
     cast, client_for, attachment
 ):
     url = attachment.get_absolute_url()
-    investigation = attachment.investigation
+    investigation = attachment.owner
     assert client_for("embassy_viewer").get(url).status_code == 404  # no consent
 
     tajik = consent(investigation, cast["tj_contact"])  # the findings' side only
@@ -155,24 +154,21 @@ def test_hidden_missing_and_undeclared_get_the_same_answer(cast, client_for, att
     client = client_for("embassy_viewer")
     hidden = client.get(attachment.get_absolute_url())
     missing_pk = attachment.pk + 10_000
-    missing = client.get(f"/files/agencies/investigationattachment/{missing_pk}/")
+    missing = client.get(f"/files/{missing_pk}/")
     assert hidden.status_code == missing.status_code == 404
     assert same_page(hidden.content, attachment.pk) == same_page(missing.content, missing_pk)
-    # Models that do not declare themselves downloadable, unknown names, the owner itself.
-    for url in (
-        f"/files/portal/user/{cast['tj_contact'].pk}/",
-        f"/files/agencies/investigation/{attachment.investigation_id}/",
-        "/files/nothing/here/1/",
-        "/files/agencies/nothing/1/",
-    ):
+    # Only attachments are served: no other model's id, no path.
+    for url in ("/files/agencies/investigation/1/", "/files/nothing/", "/files/-1/"):
         response = client_for("admin").get(url)
         assert response.status_code == 404, url
     # Japan's side may not read the partner's screening: the evidence is "not found".
     japan = client_for("jp_contact")
     hidden = japan.get(evidence.get_absolute_url())
-    missing = japan.get(f"/files/agencies/screeningevidence/{evidence.pk + 10_000}/")
+    missing = japan.get(f"/files/{evidence.pk + 10_000}/")
     assert hidden.status_code == missing.status_code == 404
     assert same_page(hidden.content, evidence.pk) == same_page(missing.content, evidence.pk + 10_000)
     assert not AuditEntry.objects.filter(action="file.downloaded").exists()
-    refused = AuditEntry.objects.filter(action="authz.denied", content_type__model="screeningevidence")
+    refused = AuditEntry.objects.filter(
+        action="authz.denied", content_type__model="attachment", actor=cast["jp_contact"]
+    )
     assert set(refused.values_list("object_id", flat=True)) == {str(evidence.pk), str(evidence.pk + 10_000)}

@@ -88,6 +88,22 @@ def test_write(world, action, role):
     matrix.run(world, action, role)
 
 
+#: Each action a role may carry out, once (the 409 cases have no such role).
+WRITES = [name for name, action in sorted(matrix.load_actions().items()) if matrix.writer_of(action)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", WRITES)
+def test_a_write_without_the_csrf_token_is_refused(world, action):
+    matrix.run_forged(world, action)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", WRITES)
+def test_a_get_writes_nothing(world, action):
+    matrix.run_get(world, action)
+
+
 @pytest.mark.django_db
 def test_every_write_endpoint_is_in_the_matrix(world):
     """A new write view or API action fails here until its action is registered

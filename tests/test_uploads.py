@@ -21,10 +21,11 @@ from django.utils import timezone, translation
 
 from agencies import services
 from agencies.choices import CriterionResult
-from agencies.models import Investigation, InvestigationAttachment, ScreeningEvidence
+from agencies.models import Investigation
 from agencies.testing import certified, register
 from portal import uploads
 from portal.exceptions import InvalidInput
+from portal.records.models import Attachment
 from portal.testing.files import PDF
 
 
@@ -108,7 +109,7 @@ def assert_refused(response, message: str, before: set[Path]) -> None:
     assert message in response.context["form"].errors["attachment"][0]
     assert message in response.content.decode()
     assert not Investigation.objects.exists()
-    assert not InvestigationAttachment.objects.exists()
+    assert not Attachment.objects.exists()
     assert media_files() == before
 
 
@@ -168,7 +169,7 @@ def test_a_file_over_the_limit_within_a_small_request_is_refused_by_the_form(rep
 def test_a_real_pdf_is_accepted(report, agency):
     response = report("deposit receipt.pdf", PDF)
     assert response.status_code == 302
-    attachment = InvestigationAttachment.objects.get(investigation__agency=agency)
+    attachment = Investigation.objects.get(agency=agency).attachments.get()
     assert attachment.file.read() == PDF
 
 
@@ -178,7 +179,7 @@ def test_a_real_pdf_is_accepted(report, agency):
 )
 def test_images_and_office_documents_are_accepted(report, agency, name, content):
     assert report(name, content).status_code == 302
-    assert InvestigationAttachment.objects.filter(investigation__agency=agency).count() == 1
+    assert Investigation.objects.get(agency=agency).attachments.count() == 1
 
 
 def test_a_request_without_files_is_not_limited(client_for, agency):
@@ -214,7 +215,7 @@ def test_screening_evidence_is_checked_by_the_form(cast, client_for):
         "This type of file is not accepted."
         in response.context["form"].errors[f"evidence_{rows[0].criterion_id}"][0]
     )
-    assert not ScreeningEvidence.objects.exists()
+    assert not Attachment.objects.exists()
     assert media_files() == before
 
 
@@ -236,7 +237,7 @@ def test_the_services_refuse_what_the_forms_refuse(cast, agency):
     screening = services.start_screening(screened, officer)
     with pytest.raises(InvalidInput, match="not accepted"):
         services.add_evidence(screening.results.first(), officer, upload("evil.svg", SVG))
-    assert not ScreeningEvidence.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 # --- Each zip rule on its own (the others relaxed) ------------------------------------

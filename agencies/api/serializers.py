@@ -81,6 +81,14 @@ class ScreeningInputSerializer(PortalSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _results(screening):
+    """A screening's results with their criteria: prefetched by a list (one query for the
+    page), else read here."""
+    if "results" in getattr(screening, "_prefetched_objects_cache", {}):
+        return screening.results.all()
+    return screening.results.select_related("criterion")
+
+
 class ScreeningSerializer(PortalModelSerializer):
     results = serializers.SerializerMethodField()
 
@@ -96,7 +104,7 @@ class ScreeningSerializer(PortalModelSerializer):
                 "result": row.result,
                 "note": row.note,
             }
-            for row in screening.results.select_related("criterion")
+            for row in _results(screening)
         ]
 
 

@@ -1,5 +1,6 @@
 """The agencies API: the same services and the same restrict() as the pages."""
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.http import quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,7 +15,15 @@ from portal.exceptions import InvalidInput
 from portal.models import User
 
 from .. import services
-from ..models import AgencyEvent, Investigation, Publication, Screening, ScreeningCriterion, SendingAgency
+from ..models import (
+    AgencyEvent,
+    Investigation,
+    Publication,
+    Screening,
+    ScreeningCriterion,
+    ScreeningResult,
+    SendingAgency,
+)
 from .serializers import (
     AgencyEventSerializer,
     AssignSerializer,
@@ -44,7 +53,8 @@ class SendingAgencyViewSet(RestrictedModelViewSet):
     action_permissions = {"acknowledge": "view", "investigate": "view"}
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("sectors").order_by("id")
+        # The memorandum: each row's disclosure asks whether the caller is its partner.
+        return super().get_queryset().select_related("memorandum").prefetch_related("sectors").order_by("id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -133,7 +143,8 @@ class ScreeningViewSet(RestrictedReadOnlyViewSet):
     filterset_fields = ["agency"]
 
     def get_queryset(self):
-        return super().get_queryset().order_by("-id")
+        results = Prefetch("results", queryset=ScreeningResult.objects.select_related("criterion"))
+        return super().get_queryset().prefetch_related(results).order_by("-id")
 
 
 class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):

@@ -11,6 +11,7 @@ from agencies.models import AgencyEvent, Publication, SendingAgency
 from agencies.testing import certified, register, screen
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import AuditEntry, Notification
+from portal.records.services import remind_due_records
 
 
 @pytest.fixture(autouse=True)
@@ -207,15 +208,17 @@ def test_investigation_round_trip(officer, cast, django_capture_on_commit_callba
     assert Notification.objects.filter(kind="investigation.result", organization__code="jp-isa-rmd").exists()
 
 
-def test_reminders_once_a_day(officer, cast):
+def test_reminders_once_a_day(officer, cast, django_capture_on_commit_callbacks):
     agency = certified(officer)
     services.report_for_investigation(
         cast["jp_officer"], agency, facts="x", due_on=timezone.localdate() + dt.timedelta(days=2)
     )
     today = timezone.localdate()
-    assert services.remind_due_investigations(today) == 1
-    assert services.remind_due_investigations(today) == 0
-    assert services.remind_due_investigations(today + dt.timedelta(days=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_due_records(today) == 1
+    assert remind_due_records(today) == 0
+    assert remind_due_records(today + dt.timedelta(days=1)) == 1
+    assert Notification.objects.filter(kind="record.due", organization__code="tj-ms-lpsa").exists()
 
 
 def test_csv_cells_cannot_be_formulas():

@@ -85,14 +85,16 @@ def _media_in_a_temporary_directory(tmp_path_factory):
     from django.test.utils import override_settings
 
     media = str(tmp_path_factory.mktemp("media"))
-    previous = os.environ.get("MEDIA_ROOT")
-    os.environ["MEDIA_ROOT"] = media
-    with override_settings(MEDIA_ROOT=media):
+    private = str(tmp_path_factory.mktemp("private"))
+    previous = {name: os.environ.get(name) for name in ("MEDIA_ROOT", "PRIVATE_MEDIA_ROOT")}
+    os.environ["MEDIA_ROOT"], os.environ["PRIVATE_MEDIA_ROOT"] = media, private
+    with override_settings(MEDIA_ROOT=media, PRIVATE_MEDIA_ROOT=private):
         yield media
-    if previous is None:
-        del os.environ["MEDIA_ROOT"]
-    else:
-        os.environ["MEDIA_ROOT"] = previous
+    for name, value in previous.items():
+        if value is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True, scope="session")

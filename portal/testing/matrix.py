@@ -448,27 +448,60 @@ def _audit_actions_since(last_id: int) -> list[str]:
 
 def run(world: World, name: str, role: str) -> None:
     """Attempt ``name`` as ``role`` and assert the outcome; the attempt is rolled back."""
+    action = ACTIONS[name]
+    _attempt(
+        world, action, role, world.clients[role], action.method, action.outcomes[role], action.case_id(role)
+    )
+
+
+def writer_of(action: Action) -> str | None:
+    """The first role key that may carry out ``action`` (``None`` if none may)."""
+    return next((role for role in ROLE_KEYS if action.outcomes[role].ok), None)
+
+
+def run_forged(world: World, name: str) -> None:
+    """Attempt ``name`` as a role that may, from a page of another site: the same
+    request without the CSRF token is refused (403) and writes nothing."""
+    from django.test import Client
+
+    action = ACTIONS[name]
+    role = writer_of(action)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users[role])
+    refused = Refused(403)
+    _attempt(world, action, role, client, action.method, refused, f"{name}[{role}, no CSRF token]->403")
+
+
+def run_get(world: World, name: str) -> None:
+    """GET the action's URL as a role that may write: whatever it answers (the form, a
+    405), nothing is written."""
+    action = ACTIONS[name]
+    role = writer_of(action)
+    _attempt(world, action, role, world.clients[role], "get", None, f"{name}[{role}, GET]")
+
+
+def _attempt(world, action, role, client, method, expected, case_id) -> None:
     from django.db import transaction
     from django.db.models import Max
 
     from portal.models import AuditEntry, OutboxEntry
 
-    action = ACTIONS[name]
-    expected = action.outcomes[role]
-    case_id = action.case_id(role)
     case = Case(world, action, role)
-    client = world.clients[role]
     try:
         with transaction.atomic():
             last_audit = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
             outbox_before = set(OutboxEntry.objects.values_list("pk", flat=True))
             row_before = action.row(case) if action.row else None
-            url, data = action.url(case), action.data(case) if action.data else {}
-            send = getattr(client, action.method)
-            if action.api or action.method != "post":
-                response = send(url, data, content_type="application/json")
+            url = action.url(case)
+            send = getattr(client, method)
+            if method == "get":
+                response = send(url)
+            elif action.api or method != "post":
+                response = send(
+                    url, action.data(case) if action.data else {}, content_type="application/json"
+                )
             else:
-                response = send(url, data)
+                response = send(url, action.data(case) if action.data else {})
             audited = _audit_actions_since(last_audit)
             topics = sorted(OutboxEntry.objects.exclude(pk__in=outbox_before).values_list("topic", flat=True))
             row_after = action.row(case) if action.row else None
@@ -495,6 +528,8 @@ def _check(case_id, action, expected, response, audited, topics, row_before, row
     where = f"{case_id}: "
     status = response.status_code
     assert status < 500, f"{where}a server error {status}: {_body(response)}"
+    if expected is None:  # any answer, as long as it writes nothing
+        expected = Outcome(status, ok=False)
     assert status == expected.status, (
         f"{where}answered {status}, expected {expected.status} "
         f"({'success' if expected.ok else 'refusal'}); "

@@ -4,19 +4,17 @@ browse with filters, export as CSV. Each export is itself audited."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from .. import audit
 from ..choices import Role
-from ..forms import AuditFilterForm
+from ..filters import AuditEntryFilterSet
 from ..models import AuditEntry
 from .base import RestrictedListView
 
@@ -30,34 +28,13 @@ def can_read_audit(user) -> bool:
     return user.role == Role.CONTACT_POINT_OFFICER and bool(user.side_id)
 
 
-def filtered(user, params) -> tuple[AuditFilterForm, object]:
-    """The entries ``user`` may read, narrowed by the filter form's values."""
-    form = AuditFilterForm(params or None)
-    entries = AuditEntry.objects.restrict(user).select_related("organization", "content_type")
-    if not form.is_valid():
-        return form, entries
-    data = form.cleaned_data
-    if data["actor"]:
-        entries = entries.filter(actor_username__icontains=data["actor"])
-    if data["organization"]:
-        entries = entries.filter(organization=data["organization"])
-    if data["action"]:
-        entries = entries.filter(action=data["action"])
-    if data["object"]:
-        term = data["object"].strip()
-        # Names are searched only where they are public: earlier entries kept the names
-        # of confidential records, and a match would tell what the page then hides.
-        entries = entries.filter(
-            Q(object_repr__icontains=term, content_type_id__in=public_content_type_ids()) | Q(object_id=term)
-        )
-    zone = timezone.get_current_timezone()
-    if data["date_from"]:
-        entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, zone))
-    if data["date_to"]:
-        entries = entries.filter(
-            at__lt=dt.datetime.combine(data["date_to"], dt.time.min, zone) + dt.timedelta(1)
-        )
-    return form, entries
+def filtered(request) -> tuple[object, object]:
+    """The entries the request's user may read, narrowed by the filters in its query
+    string, and the bound filter form (``portal.filters.AuditEntryFilterSet``: an
+    invalid filter selects no entry)."""
+    entries = AuditEntry.objects.restrict(request.user).select_related("organization", "content_type")
+    filterset = AuditEntryFilterSet(request.GET or None, queryset=entries, request=request)
+    return filterset.form, filterset.qs
 
 
 def describe(entries, user) -> None:
@@ -103,15 +80,6 @@ def _field_names_only(before, after) -> dict | None:
     return {"fields": sorted(names)} if names else None
 
 
-def public_content_type_ids() -> list[int]:
-    """Kinds of object whose names an audit entry may keep and a filter may search."""
-    return [
-        content_type.pk
-        for content_type in ContentType.objects.all()
-        if content_type.model_class() is not None and audit.values_public(content_type.model_class())
-    ]
-
-
 class AuditAccessMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_read_audit(request.user):
@@ -125,7 +93,7 @@ class AuditListView(AuditAccessMixin, RestrictedListView):
     context_object_name = "entries"
 
     def get_queryset(self):
-        self.form, entries = filtered(self.request.user, self.request.GET)
+        self.form, entries = filtered(self.request)
         return entries.order_by("-id")
 
     def get_context_data(self, **kwargs):
@@ -170,7 +138,7 @@ class AuditExportView(AuditAccessMixin, RestrictedListView):
     ]
 
     def get(self, request, *args, **kwargs):
-        form, entries = filtered(request.user, request.GET)
+        form, entries = filtered(request)
         filters = {k: str(v) for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         with transaction.atomic():
             audit.log("audit.exported", actor=request.user, after={"filters": filters})

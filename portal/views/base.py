@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView, View
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView, View
 
 from .. import audit
 from ..disclosure import disclose, disclose_all
@@ -96,7 +97,7 @@ class ServiceActionView(LoginRequiredMixin, View):
     def get_success_url(self, obj) -> str:
         return obj.get_absolute_url()
 
-    def post(self, request, pk):
+    def post(self, request, pk, **kwargs):
         obj = get_restricted_or_404(self.model, request.user, pk, self.action)
         try:
             result = self.perform(obj)
@@ -106,3 +107,57 @@ class ServiceActionView(LoginRequiredMixin, View):
         if self.success_message:
             messages.success(request, self.success_message)
         return redirect(self.get_success_url(result or obj))
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A form that runs one service, on one object the user may ``action`` (``model``
+    set) or on nothing yet (a new record). The service decides; a refusal
+    (``ServiceError``) is shown above the form with its reason, the data kept — this is
+    the one place views turn refusals into messages.
+
+    A subclass sets ``form_class`` (or ``get_form``), ``perform(form)`` and the texts;
+    ``allowed(user)`` may turn the page into a 404 for whoever cannot use it at all."""
+
+    model = None
+    action = "change"
+    template_name = "portal/service_form.html"
+    title = ""
+    lead = ""
+    submit = gettext_lazy("Save")
+    success_message = ""
+    object = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.model is not None:
+            self.object = get_restricted_or_404(self.model, request.user, kwargs["pk"], self.action)
+        if not self.allowed(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user) -> bool:
+        return True
+
+    def get_context_data(self, **kwargs):
+        shown = disclose(self.object, self.request.user) if self.object is not None else None
+        return super().get_context_data(
+            object=shown, title=self.title, lead=self.lead, submit=self.submit, **kwargs
+        )
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url(result))
+
+    def get_success_url(self, result=None) -> str:
+        target = result if hasattr(result, "get_absolute_url") else self.object
+        return target.get_absolute_url()

@@ -4,29 +4,30 @@ Memorandum and the organizations."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from .. import services
+from .. import hooks, services
 from ..choices import RecordStatus
-from ..exceptions import ServiceError
+from ..filters import ConsentFilterSet, CorrespondenceFilterSet, FilteredListMixin, InboxFilterSet
 from ..forms import ConsentForm, CorrespondenceForm
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, SharedRecord
+from ..records.views import SharedRecordPanelsMixin
 from .base import (
     RestrictedDetailView,
     RestrictedListView,
     ServiceActionView,
-    get_restricted_or_404,
+    ServiceFormView,
 )
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """What awaits my organization: unread inbox items and our drafts."""
+    """What awaits my organization: unread inbox items and our drafts, then the cards
+    the apps registered (``portal.hooks.register_home_card``), each with what its
+    provider gives for this user."""
 
     template_name = "portal/home.html"
 
@@ -40,13 +41,18 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .select_related("recipient")[:10]
         )
         context["memorandum"] = Memorandum.objects.restrict(user).order_by("pk").first()
+        cards = ((card.template, card.context(user)) for card in hooks.HOME_CARDS)
+        context["home_cards"] = [
+            {"template": template, "context": card} for template, card in cards if card is not None
+        ]
         return context
 
 
-class InboxView(RestrictedListView):
+class InboxView(FilteredListMixin, RestrictedListView):
     model = Notification
     template_name = "portal/inbox.html"
     context_object_name = "notifications"
+    filterset_class = InboxFilterSet
 
     def get_queryset(self):
         return super().get_queryset().select_related("sender", "read_by")
@@ -62,16 +68,17 @@ class NotificationReadView(ServiceActionView):
         return obj.url or "/inbox/"
 
 
-class CorrespondenceListView(RestrictedListView):
+class CorrespondenceListView(FilteredListMixin, RestrictedListView):
     model = Correspondence
     template_name = "portal/correspondence_list.html"
     context_object_name = "letters"
+    filterset_class = CorrespondenceFilterSet
 
     def get_queryset(self):
         return super().get_queryset().select_related("origin", "recipient")
 
 
-class CorrespondenceDetailView(RestrictedDetailView):
+class CorrespondenceDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
     model = Correspondence
     template_name = "portal/correspondence_detail.html"
     context_object_name = "letter"
@@ -88,34 +95,25 @@ class CorrespondenceDetailView(RestrictedDetailView):
             and letter.origin_id == user.organization_id
             and letter.status == RecordStatus.DRAFT
         )
-        context["can_consent"] = (
-            user.can_write and letter.status == RecordStatus.SHARED and letter.origin.side_id == user.side_id
-        )
-        context["consents"] = (
-            DisclosureConsent.objects.restrict(user)
-            .filter(
-                content_type__app_label="portal", content_type__model="correspondence", object_id=letter.pk
-            )
-            .select_related("third_party")
-        )
         return context
 
 
-@login_required
-def correspondence_create(request):
-    user = request.user
-    if not user.can_write or user.organization.is_third_party:
-        raise Http404
-    form = CorrespondenceForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = services.draft_correspondence(user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Draft saved. It is visible only to your organization until sent."))
-            return redirect(letter)
-    return render(request, "portal/correspondence_form.html", {"form": form})
+class CorrespondenceCreateView(ServiceFormView):
+    form_class = CorrespondenceForm
+    template_name = "portal/correspondence_form.html"
+    success_message = gettext_lazy("Draft saved. It is visible only to your organization until sent.")
+
+    def allowed(self, user) -> bool:
+        return user.can_write and not user.organization.is_third_party
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.draft_correspondence(self.request.user, **form.cleaned_data)
+
+
+correspondence_create = CorrespondenceCreateView.as_view()
 
 
 class CorrespondenceSendView(ServiceActionView):
@@ -130,43 +128,37 @@ class CorrespondenceSendView(ServiceActionView):
         return _("Sent to the other side's contact point.")
 
 
-class ConsentCreateView(LoginRequiredMixin, FormView):
-    """Record a written consent for one record (any shareable model)."""
+class ConsentCreateView(ServiceFormView):
+    """Record a written consent of one's side, given by a letter outside the portal, for
+    one record (any shared record kind)."""
 
     form_class = ConsentForm
     template_name = "portal/consent_form.html"
+    action = "view"
+    success_message = gettext_lazy("The written consent is recorded; the third party can read this record.")
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
         try:
-            model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
+            self.model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
         except LookupError as exc:
             raise Http404 from exc
-        if not issubclass(model, SharedRecord):
+        if not issubclass(self.model, SharedRecord):
             raise Http404
-        self.record = get_restricted_or_404(model, request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(record=self.record, **kwargs)
+        return super().get_context_data(record=self.object, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.grant_consent(self.record, self.request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("The written consent is recorded; the third party can read this record.")
-        )
-        return redirect(self.record)
+    def perform(self, form):
+        services.grant_consent(self.object, self.request.user, **form.cleaned_data)
+        return self.object
 
 
-class ConsentListView(RestrictedListView):
+class ConsentListView(FilteredListMixin, RestrictedListView):
     model = DisclosureConsent
     template_name = "portal/consent_list.html"
     context_object_name = "consents"
+    filterset_class = ConsentFilterSet
 
     def get_queryset(self):
         return super().get_queryset().select_related("third_party", "granted_by", "content_type")

@@ -1,8 +1,6 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from portal import hooks
 from portal.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -11,13 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = seed_demo()
-        # Each domain app may ship a ``demo.seed(users)``; the core does not import them.
-        for config in apps.get_app_configs():
-            if config.name == "portal":
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError:
-                continue
-            module.seed(users)
+        # Each app registers its seeders from its AppConfig (portal.hooks.register_seeder).
+        for seeder in hooks.seeders():
+            seeder(users)
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): " + ", ".join(sorted(users)))
