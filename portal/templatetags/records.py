@@ -21,7 +21,7 @@ def duration(value: dt.timedelta | None) -> str:
     hours, minutes = divmod(minutes, 60)
     if days:
         text = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-        return f"{text} {_('%(count)d h') % {'count': hours}}" if hours else text
+        return text + " " + _("%(count)d h") % {"count": hours} if hours else text
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return _("%(count)d min") % {"count": minutes}
