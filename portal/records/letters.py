@@ -60,7 +60,7 @@ def render_letter(consent_id: int) -> bool:
     """Render and keep the letter of one consent; idempotent."""
     with transaction.atomic():
         consent = (
-            DisclosureConsent.objects.select_for_update(skip_locked=True)
+            DisclosureConsent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("side", "third_party", "granted_by__organization")
             .filter(pk=consent_id, letter="")
             .first()
