@@ -43,7 +43,9 @@ class AttachmentForm(PortalForm):
 
 
 class ConsentRequestForm(PortalForm):
-    third_party = forms.ModelChoiceField(label=_("Third party"), queryset=Organization.objects.third_parties())
+    third_party = forms.ModelChoiceField(
+        label=_("Third party"), queryset=Organization.objects.third_parties()
+    )
     side = forms.ModelChoiceField(
         label=_("Side asked to consent"),
         queryset=Side.objects.none(),

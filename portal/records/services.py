@@ -214,7 +214,12 @@ def assign(record: SharedRecord, actor: User, *, assignee: User) -> SharedRecord
         for field_name, target in type(record).assignment_moves.items():
             if transitions.allowed(record, target, field_name):
                 with transitions.move(
-                    record, target, actor=actor, field_name=field_name, audit_action="record.moved", locked=True
+                    record,
+                    target,
+                    actor=actor,
+                    field_name=field_name,
+                    audit_action="record.moved",
+                    locked=True,
                 ):
                     pass
         audit.log(
