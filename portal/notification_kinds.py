@@ -1,0 +1,45 @@
+"""What an inbox item says: each ``kind`` of notification and its message, rendered in
+the reader's language when read, so the Tajik contact point reads Tajik and Japan's
+reads Japanese. Apps register their kinds with ``register(kind, message)``.
+
+Kept apart from ``portal.notifications`` (which sends them through the outbox) so that
+the ``Notification`` model can render itself without importing the sending side: the
+core's modules depend one way (``tests/test_layering.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import localized
+
+KINDS: dict[str, Any] = {
+    "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
+    "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
+    "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
+    "audit.head": _(
+        "Audit chain head: entry %(entry)s, hash %(hash)s. Keep this message: it shows later "
+        "that the audit trail up to this entry was not rewritten."
+    ),
+    "audit.chain_broken": _(
+        "The audit trail failed verification at entry %(entry)s: an entry was changed, removed or "
+        "moved. The portal's administrators have the details (manage.py verify_audit)."
+    ),
+}
+
+
+def register(kind: str, message: Any) -> None:
+    KINDS[kind] = message
+
+
+def render(notification) -> str:
+    template = KINDS.get(notification.kind)
+    params = dict(notification.params or {})
+    params["sender"] = localized(notification.sender, "name") if notification.sender_id else ""
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
