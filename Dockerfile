@@ -20,7 +20,7 @@ COPY notices/ notices/
 RUN pip install .
 COPY . .
 RUN PORTAL_ENV=embedded python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown -R portal:portal /app/media
+    && mkdir -p /app/media /app/private && chown -R portal:portal /app/media /app/private
 
 USER portal
 EXPOSE 8000
