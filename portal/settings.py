@@ -295,6 +295,8 @@ PORTAL_UPLOAD_MAX_MB = env_int("PORTAL_UPLOAD_MAX_MB", 20)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Attachments and consent letters: a folder no URL reaches (portal.records.storage).
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# A private file no row names after this long was left by a rolled-back upload.
+PRIVATE_ORPHAN_MINUTES = env_int("PRIVATE_ORPHAN_MINUTES", 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "attachments": {"BACKEND": "portal.records.storage.PrivateStorage"},

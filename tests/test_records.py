@@ -407,3 +407,20 @@ def test_the_page_costs_the_same_queries_whatever_its_files_and_steps(cast, clie
     with CaptureQueriesContext(connection) as many:
         client.get(investigation.get_absolute_url())
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_a_file_left_by_a_rolled_back_upload_is_swept(cast, investigation):
+    from django.db import transaction
+
+    from portal.records.sweeps import remove_orphan_files
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.attach(investigation, cast["tj_officer"], SimpleUploadedFile("lost.txt", b"rolled back"))
+        raise RuntimeError("the caller's transaction fails after the upload")
+    private = Path(settings.PRIVATE_MEDIA_ROOT)
+    left = list(private.rglob("lost*.txt"))
+    assert len(left) == 1 and not investigation.attachments.filter(name="lost.txt").exists()
+    kept = Path(investigation.attachments.get().file.path)
+    assert remove_orphan_files(older_than_minutes=60) == 0  # too fresh: it may be in flight
+    assert remove_orphan_files(older_than_minutes=0) >= 1  # with what earlier tests rolled back
+    assert not left[0].exists() and kept.exists()

@@ -48,6 +48,13 @@ def register() -> None:
         queue="documents",
         expires=5 * 60,
     )
+    hooks.register_beat(
+        "records-private-files-sweep",
+        "portal.records.tasks.sweep_private_files",
+        timedelta(hours=1),
+        queue="documents",
+        expires=60 * 60,
+    )
     hooks.register_task_route("portal.records.tasks.render_consent_letter", queue="documents")
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)

@@ -17,6 +17,13 @@ def render_consent_letter(consent_id: int) -> bool:
     return render_letter(consent_id)
 
 
+@shared_task(name="portal.records.tasks.sweep_private_files")
+def sweep_private_files() -> int:
+    from .sweeps import remove_orphan_files
+
+    return remove_orphan_files()
+
+
 @shared_task(name="portal.records.tasks.render_missing_letters")
 def render_missing_letters() -> int:
     from .letters import render_missing
