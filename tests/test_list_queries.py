@@ -1,0 +1,224 @@
+"""A query-count guard on every list: each officer list page and each /api/v1/ list
+endpoint runs as many queries for 20 rows as for 1 (STYLE.md §9). A list that starts
+reading a related object per row (an N+1) fails here, with the two counts.
+
+Each case names the reader and a builder that adds ``n`` rows that reader sees. The
+counts are measured after one warm-up request (caches of content types, permission ids
+and the session are then warm, as in a running server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agencies import services as agency_services
+from agencies.testing import certified, register
+from portal import audit, services
+from portal.choices import OrganizationKind
+from portal.models import Correspondence, Memorandum, Notification, Organization
+
+_serial = itertools.count(1)
+
+
+def letters(cast, n: int, *, send: bool = True) -> list[Correspondence]:
+    """Letters from Tajikistan's contact point to Japan's."""
+    author = cast["tj_contact"]
+    made = []
+    for _ in range(n):
+        letter = services.draft_correspondence(
+            author, recipient=cast["jp_contact"].organization, subject=f"Letter {next(_serial)}", body="Body"
+        )
+        made.append(services.send_correspondence(letter, author) if send else letter)
+    return made
+
+
+def consents(cast, n: int) -> None:
+    """Letters shared and disclosed to the embassy, one written consent each."""
+    for letter in letters(cast, n):
+        services.grant_consent(
+            letter,
+            cast["tj_contact"],
+            third_party=cast["embassy_viewer"].organization,
+            document_reference=f"WC-{next(_serial)}",
+            expires_at=timezone.now() + dt.timedelta(days=30),
+        )
+
+
+def agencies(cast, n: int) -> None:
+    for _ in range(n):
+        register(cast["tj_officer"])
+
+
+def screenings(cast, n: int) -> None:
+    for _ in range(n):
+        agency_services.start_screening(register(cast["tj_officer"]), cast["tj_officer"])
+
+
+def investigations(cast, n: int) -> None:
+    for _ in range(n):
+        agency = certified(cast["tj_officer"])
+        agency_services.report_for_investigation(
+            cast["jp_officer"], agency, facts="Facts", due_on=timezone.localdate() + dt.timedelta(days=30)
+        )
+
+
+def notifications(cast, n: int) -> None:
+    sender = cast["tj_contact"].organization
+    for _ in range(n):
+        Notification.objects.create(
+            organization=cast["jp_contact"].organization,
+            kind="correspondence.received",
+            sender=sender,
+            params={"subject": f"Letter {next(_serial)}"},
+            url="/correspondence/",
+        )
+
+
+def audit_entries(cast, n: int) -> None:
+    for letter in letters(cast, n, send=False):
+        audit.log("record.read", actor=cast["tj_contact"], obj=letter)
+
+
+def organizations(cast, n: int) -> None:
+    for _ in range(n):
+        number = next(_serial)
+        Organization.objects.create(
+            code=f"third-{number}", name_en=f"Third {number}", kind=OrganizationKind.OTHER
+        )
+
+
+#: Two-letter codes no real memorandum uses.
+_countries = (a + b for a in "QXZ" for b in string.ascii_uppercase)
+
+
+def memoranda(cast, n: int) -> None:
+    for _ in range(n):
+        code = next(_countries)
+        Memorandum.objects.create(partner_country=code, title_ja="覚書", title_en=f"MOC {code}")
+
+
+def publications(cast, n: int, *, capture) -> None:
+    for _ in range(n):
+        with capture(execute=True):
+            certified(cast["tj_officer"])
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str
+    reader: str | None
+    build: Callable
+
+
+HTML_LISTS = [
+    Case("/agencies/", "tj_officer", agencies),
+    Case("/agencies/investigations/", "tj_contact", investigations),
+    Case("/correspondence/", "tj_contact", letters),
+    Case("/correspondence/", "embassy_viewer", consents),
+    Case("/consents/", "tj_contact", consents),
+    Case("/consents/", "embassy_viewer", consents),
+    Case("/inbox/", "jp_contact", notifications),
+    Case("/audit/", "tj_contact", audit_entries),
+    Case("/organizations/", "jp_officer", organizations),
+]
+
+#: Every list route of /api/v1/, by its router prefix (a test below checks none is left out).
+API_LISTS = {
+    "memoranda": Case("/api/v1/memoranda/", "jp_officer", memoranda),
+    "organizations": Case("/api/v1/organizations/", "jp_officer", organizations),
+    "correspondence": Case("/api/v1/correspondence/", "tj_contact", letters),
+    "correspondence (third party)": Case("/api/v1/correspondence/", "embassy_viewer", consents),
+    "notifications": Case("/api/v1/notifications/", "jp_contact", notifications),
+    "consents": Case("/api/v1/consents/", "tj_contact", consents),
+    "agencies": Case("/api/v1/agencies/", "tj_officer", agencies),
+    "screenings": Case("/api/v1/screenings/", "tj_officer", screenings),
+    "investigations": Case("/api/v1/investigations/", "tj_contact", investigations),
+    "published-agency-lists": Case("/api/v1/published-agency-lists/", None, publications),
+}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def rows_shown(response) -> int:
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = response.json()
+        return data["count"] if isinstance(data, dict) and "count" in data else len(data)
+    return len(response.context["object_list"])
+
+
+def measure(case: Case, cast, client_for, capture) -> tuple[int, int]:
+    build = case.build
+    if build is publications:
+
+        def build(cast, n):
+            publications(cast, n, capture=capture)
+
+    client = client_for(case.reader)
+    build(cast, 1)
+    client.get(case.url)  # warm-up
+    one = count_queries(client, case.url)
+    before = rows_shown(client.get(case.url))
+    build(cast, 19)
+    twenty = count_queries(client, case.url)
+    after = rows_shown(client.get(case.url))
+    assert after >= before + 19, f"{case.url}: the builder did not add rows the reader sees"
+    return one, twenty
+
+
+@pytest.mark.parametrize("case", HTML_LISTS, ids=lambda c: f"{c.url}:{c.reader}")
+def test_html_list_queries_do_not_grow_with_rows(case, cast, client_for, django_capture_on_commit_callbacks):
+    one, twenty = measure(case, cast, client_for, django_capture_on_commit_callbacks)
+    print(f"{case.url} as {case.reader}: {one} queries with 1 row, {twenty} with 20")
+    assert one == twenty, f"{case.url} as {case.reader}: {one} queries with 1 row, {twenty} with 20"
+
+
+@pytest.mark.parametrize("case", API_LISTS.values(), ids=lambda c: f"{c.url}:{c.reader}")
+def test_api_list_queries_do_not_grow_with_rows(case, cast, client_for, django_capture_on_commit_callbacks):
+    one, twenty = measure(case, cast, client_for, django_capture_on_commit_callbacks)
+    print(f"{case.url} as {case.reader}: {one} queries with 1 row, {twenty} with 20")
+    assert one == twenty, f"{case.url} as {case.reader}: {one} queries with 1 row, {twenty} with 20"
+
+
+def test_every_api_list_endpoint_is_guarded():
+    from portal.api.urls import router
+
+    assert {prefix for prefix, _viewset, _basename in router.registry} == {
+        key.split()[0] for key in API_LISTS
+    }
+
+
+def test_the_html_lists_are_all_guarded():
+    """The officer list pages: each ``RestrictedListView`` routed in the portal (but the
+    audit export, a CSV streamed in chunks, not a page)."""
+    from django.urls import get_resolver
+
+    from portal.views.base import RestrictedListView
+
+    def views(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from views(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                view = getattr(pattern.callback, "view_class", None)
+                if (
+                    view is not None
+                    and issubclass(view, RestrictedListView)
+                    and "<" not in str(pattern.pattern)
+                ):
+                    yield "/" + prefix + str(pattern.pattern)
+
+    listed = set(views(get_resolver().url_patterns)) - {"/audit/export.csv"}
+    assert listed == {case.url for case in HTML_LISTS}
