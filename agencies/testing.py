@@ -939,7 +939,7 @@ for _action in [
         "api.investigation.assign",
         "post",
         url=lambda f: f"/api/v1/investigations/{f.investigation.pk}/assign/",
-        data=lambda f: {"assignee": "tj-officer"},
+        data=lambda f: {"assignee": f.users["tj-officer"].pk},  # the kit's API takes the id
         setup=_matrix_reported,
         expected=_API_PARTNER_ACTS,
         audit="record.assigned",  # the kit's assignment (issue 9)
@@ -966,6 +966,90 @@ for _action in [
         expected={**_API_PARTNER_ACTS, **_matrix.each(_matrix.TJ_WRITERS, 409)},
         audit="investigation.result_sent",
         row=_matrix.row_of("investigation"),
+    ),
+]:
+    _matrix.register(_action)
+
+# The shared-record kit's actions on an investigation Japan reported: Tajikistan, which
+# received it, acknowledges it; a writer of either side adds a file or asks for consent.
+
+
+def _matrix_pdf(f):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.testing.files import PDF
+
+    return SimpleUploadedFile("statement.pdf", PDF, content_type="application/pdf")
+
+
+def _matrix_investigation_kit(action: str):
+    return lambda f: f"/records/agencies/investigation/{f.investigation.pk}/{action}/"
+
+
+def _matrix_investigation_api(action: str):
+    return lambda f: f"/api/v1/investigations/{f.investigation.pk}/{action}/"
+
+
+for _action in [
+    _matrix.Action(
+        "investigation.acknowledge",
+        "post",
+        url=_matrix_investigation_kit("acknowledge"),
+        setup=_matrix_reported,
+        expected={
+            **_matrix.each(_matrix.TJ_WRITERS, 302),
+            **_matrix.each(
+                _matrix.JP_WRITERS | _matrix.JP_READERS | _matrix.TJ_READERS | {"superuser"},
+                _matrix.Refused(302),
+            ),
+            "anonymous": _matrix.LOGIN,
+            "*": 404,
+        },
+        audit="record.acknowledged",
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.acknowledge",
+        "post",
+        url=_matrix_investigation_api("acknowledge"),
+        setup=_matrix_reported,
+        expected={
+            **_API_NO,
+            **_matrix.each(_matrix.TJ_WRITERS, 200),
+            **_matrix.each(_matrix.JP_WRITERS, 403),
+        },
+        audit="record.acknowledged",
+        outbox={"notify"},
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.attach",
+        "post",
+        url=_matrix_investigation_api("attachments"),
+        data=lambda f: {"file": _matrix_pdf(f), "description": "Statement"},
+        setup=_matrix_reported,
+        expected={**_API_NO, **_matrix.each(_matrix.WRITERS, 201)},
+        audit="record.attached",
+        outbox={"notify"},
+        row=_matrix.count_of("records.Attachment"),
+        multipart=True,
+    ),
+    _matrix.Action(
+        "api.investigation.request-consent",
+        "post",
+        url=_matrix_investigation_api("consent-requests"),
+        data=lambda f: {
+            "third_party": "tj-embassy-jp",
+            "side": f.users["jp-contact"].organization.side.code,  # Japan's report
+            "purpose": "The Embassy assists the workers concerned.",
+            "requested_until": _matrix_in(30),
+        },
+        setup=_matrix_reported,
+        expected={**_API_NO, **_matrix.each(_matrix.WRITERS, 201)},
+        audit="consent.requested",
+        outbox={"notify"},
+        row=_matrix.count_of("records.ConsentRequest"),
     ),
 ]:
     _matrix.register(_action)

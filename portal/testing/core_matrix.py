@@ -358,3 +358,289 @@ matrix.register(
         row=matrix.row_of("notification"),
     )
 )
+
+# --- The shared-record kit's actions (portal/records), on a letter Tajikistan sent ------
+#
+# The side that received a record acknowledges it and assigns it to one of its officers;
+# a writer of either side adds a file to a shared record and asks for written consent;
+# the contact point of the side asked grants or refuses; the organization that asked
+# may cancel. Whoever reads the record reaches the form (404 otherwise) and the service
+# refuses the rest.
+
+
+def _kit(action: str):
+    return lambda f: f"/records/portal/correspondence/{f.letter.pk}/{action}/"
+
+
+def consent_request(w) -> dict:
+    """Japan's officer asks Tajikistan to consent to showing its letter to the Embassy."""
+    from portal.records import services as kit
+
+    state = tajik_letter(w)
+    request = kit.request_consent(
+        state["letter"],
+        w.users["jp-officer"],
+        third_party=w.org(EMBASSY),
+        side=w.users["tj-contact"].organization.side,
+        purpose="The Embassy assists the workers concerned.",
+        requested_until=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return {**state, "request": request}
+
+
+def decided_consent_request(w) -> dict:
+    from portal.records import services as kit
+
+    state = consent_request(w)
+    kit.decide_consent(state["request"], w.users["tj-contact"], grant_it=False, note="Not needed.")
+    return state
+
+
+def _pdf(f):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .files import PDF
+
+    return SimpleUploadedFile("statement.pdf", PDF, content_type="application/pdf")
+
+
+#: Japan received the letter: its writers act; whoever else reads the letter is refused
+#: by the service; third parties do not read it.
+_RECEIVER_FORM = {
+    **each(JP_WRITERS, 302),
+    **each(JP_READERS | TJ_WRITERS | TJ_READERS | {"superuser"}, Refused(200)),
+    "anonymous": LOGIN,
+    "*": 404,
+}
+_READERS_REFUSED = JP_READERS | TJ_READERS | {"superuser"}
+
+for _action in [
+    matrix.Action(
+        "record.acknowledge",
+        "post",
+        url=_kit("acknowledge"),
+        setup=tajik_letter,
+        expected={
+            **_RECEIVER_FORM,
+            **each(JP_READERS | TJ_WRITERS | TJ_READERS | {"superuser"}, Refused(302)),
+        },
+        audit="record.acknowledged",
+        outbox={"notify"},  # the side that wrote it is told
+        row=matrix.row_of("letter"),
+    ),
+    matrix.Action(
+        "record.assign",
+        "post",
+        url=_kit("assign"),
+        data=lambda f: {"assignee": f.users["jp-officer"].pk},
+        setup=tajik_letter,
+        expected=_RECEIVER_FORM,
+        audit="record.assigned",
+        outbox={"notify"},  # the officer is told
+        row=matrix.row_of("letter"),
+    ),
+    matrix.Action(
+        "record.attach",
+        "post",
+        url=_kit("attach"),
+        data=lambda f: {"file": _pdf(f), "description": "Statement"},
+        setup=tajik_letter,
+        expected={
+            **each(WRITERS, 302),
+            **each(_READERS_REFUSED, Refused(200)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit="record.attached",
+        outbox={"notify"},  # the other side's contact point is told
+        row=matrix.count_of("records.Attachment"),
+    ),
+    matrix.Action(
+        "record.request-consent",
+        "post",
+        url=_kit("request-consent"),
+        data=lambda f: {
+            "third_party": f.org(EMBASSY).pk,
+            "side": f.users["tj-contact"].organization.side_id,
+            "purpose": "The Embassy assists the workers concerned.",
+            "requested_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+        setup=tajik_letter,
+        expected={
+            **each(WRITERS, 302),
+            **each(_READERS_REFUSED, Refused(200)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit="consent.requested",
+        outbox={"notify"},  # the asked side's contact point is told
+        row=matrix.count_of("records.ConsentRequest"),
+    ),
+    matrix.Action(
+        "consent-request.grant",
+        "post",
+        url=lambda f: f"/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "grant", "note": ""},
+        setup=consent_request,
+        # The contact point of the side asked decides; not its other officers (issue 9).
+        expected={
+            "tj-contact": 302,
+            **each(JP_WRITERS | JP_READERS | TJ_READERS | {"tj-officer", "superuser"}, Refused(200)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit=("consent.request_granted", "consent.granted"),
+        outbox={"notify", "records.consent_letter"},
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "consent-request.refuse",
+        "post",
+        url=lambda f: f"/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "refuse", "note": "Not needed."},
+        setup=consent_request,
+        expected={
+            "tj-contact": 302,
+            **each(JP_WRITERS | JP_READERS | TJ_READERS | {"tj-officer", "superuser"}, Refused(200)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit="consent.refused",
+        outbox={"notify"},  # the organization that asked is told
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "consent-request.grant.already-decided",
+        "post",
+        url=lambda f: f"/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "grant", "note": ""},
+        setup=decided_consent_request,
+        expected={
+            **each(WRITERS | JP_READERS | TJ_READERS | {"superuser"}, Refused(200)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit=("consent.request_granted", "consent.granted"),
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "consent-request.cancel",
+        "post",
+        url=lambda f: f"/consent-requests/{f.request.pk}/cancel/",
+        setup=consent_request,
+        # Only the organization that asked (jp-officer's ministry) cancels.
+        expected={
+            "jp-officer": 302,
+            **each((WRITERS | JP_READERS | TJ_READERS | {"superuser"}) - {"jp-officer"}, Refused(302)),
+            "anonymous": LOGIN,
+            "*": 404,
+        },
+        audit="consent.request_cancelled",
+        row=matrix.row_of("request"),
+    ),
+]:
+    matrix.register(_action)
+
+# The kit's actions through the API: roles that do not write are refused before any
+# lookup (403); a writer who reads the record but may not act is refused by the service.
+
+
+def _api_kit(action: str):
+    return lambda f: f"/api/v1/correspondence/{f.letter.pk}/{action}/"
+
+
+_API_KIT_NO = {**API_READ_ONLY, "superuser": 403}
+
+for _action in [
+    matrix.Action(
+        "api.record.acknowledge",
+        "post",
+        url=_api_kit("acknowledge"),
+        setup=tajik_letter,
+        expected={**_API_KIT_NO, **each(JP_WRITERS, 200), **each(TJ_WRITERS, 403)},
+        audit="record.acknowledged",
+        outbox={"notify"},
+        row=matrix.row_of("letter"),
+    ),
+    matrix.Action(
+        "api.record.assign",
+        "post",
+        url=_api_kit("assign"),
+        data=lambda f: {"assignee": f.users["jp-officer"].pk},
+        setup=tajik_letter,
+        expected={**_API_KIT_NO, **each(JP_WRITERS, 200), **each(TJ_WRITERS, 403)},
+        audit="record.assigned",
+        outbox={"notify"},
+        row=matrix.row_of("letter"),
+    ),
+    matrix.Action(
+        "api.record.attach",
+        "post",
+        url=_api_kit("attachments"),
+        data=lambda f: {"file": _pdf(f), "description": "Statement"},
+        setup=tajik_letter,
+        expected={**_API_KIT_NO, **each(WRITERS, 201)},
+        audit="record.attached",
+        outbox={"notify"},
+        row=matrix.count_of("records.Attachment"),
+        multipart=True,
+    ),
+    matrix.Action(
+        "api.record.request-consent",
+        "post",
+        url=_api_kit("consent-requests"),
+        data=lambda f: {
+            "third_party": EMBASSY,
+            "side": f.users["tj-contact"].organization.side.code,
+            "purpose": "The Embassy assists the workers concerned.",
+            "requested_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+        setup=tajik_letter,
+        expected={**_API_KIT_NO, **each(WRITERS, 201)},
+        audit="consent.requested",
+        outbox={"notify"},
+        row=matrix.count_of("records.ConsentRequest"),
+    ),
+    matrix.Action(
+        "api.consent-request.grant",
+        "post",
+        url=lambda f: f"/api/v1/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "grant"},
+        setup=consent_request,
+        expected={**_API_KIT_NO, **each(WRITERS, 403), "tj-contact": 200},
+        audit=("consent.request_granted", "consent.granted"),
+        outbox={"notify", "records.consent_letter"},
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "api.consent-request.refuse",
+        "post",
+        url=lambda f: f"/api/v1/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "refuse", "note": "Not needed."},
+        setup=consent_request,
+        expected={**_API_KIT_NO, **each(WRITERS, 403), "tj-contact": 200},
+        audit="consent.refused",
+        outbox={"notify"},
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "api.consent-request.grant.already-decided",
+        "post",
+        url=lambda f: f"/api/v1/consent-requests/{f.request.pk}/decide/",
+        data=lambda f: {"decision": "grant"},
+        setup=decided_consent_request,
+        expected={**_API_KIT_NO, **each(WRITERS, 403), "tj-contact": 409},
+        audit=("consent.request_granted", "consent.granted"),
+        row=matrix.row_of("request"),
+    ),
+    matrix.Action(
+        "api.consent-request.cancel",
+        "post",
+        url=lambda f: f"/api/v1/consent-requests/{f.request.pk}/cancel/",
+        setup=consent_request,
+        expected={**_API_KIT_NO, **each(WRITERS, 403), "jp-officer": 200},
+        audit="consent.request_cancelled",
+        row=matrix.row_of("request"),
+    ),
+]:
+    matrix.register(_action)

@@ -259,6 +259,8 @@ class Action:
     audit: str | tuple[str, ...] = ()
     outbox: frozenset[str] | set[str] = frozenset()
     row: Callable[[Case], Any] | None = None
+    #: An API action that takes a multipart form (a file upload), not JSON.
+    multipart: bool = False
 
     def __post_init__(self):
         self.method = self.method.lower()
@@ -496,7 +498,7 @@ def _attempt(world, action, role, client, method, expected, case_id) -> None:
             send = getattr(client, method)
             if method == "get":
                 response = send(url)
-            elif action.api or method != "post":
+            elif (action.api and not action.multipart) or method != "post":
                 response = send(
                     url, action.data(case) if action.data else {}, content_type="application/json"
                 )
