@@ -65,7 +65,15 @@ setup in the wrong state and the writers' status 409 (``Refused(200)`` on a page
 Expected values: an ``int`` below 400 is a success, 400 and above a refusal;
 ``Refused(n)`` a refusal answered with ``n``; ``LOGIN`` the redirect to sign in;
 ``"*"`` gives every role key not named. The table is written from the rules (DESIGN.md
-§2-3, the Memorandum), not from what the views happen to do.
+§2-3, the Memorandum), not from what the views happen to do. An API action that
+uploads a file sets ``multipart=True`` (its ``data`` holds a fresh ``SimpleUploadedFile``
+each time it is called).
+
+Besides the table, for each action some role may carry out: the same request without
+its CSRF token is a 403 that writes nothing, and a GET of its URL writes nothing. And
+``test_every_write_endpoint_is_in_the_matrix`` fails while a view or API action that
+accepts a write (POST, PATCH, PUT, DELETE) has no registered action, unless it is not
+about a shared record (``OUTSIDE_THE_MATRIX``: one's own account).
 """
 
 from __future__ import annotations
