@@ -107,11 +107,12 @@ def test_seed_demo_twice_shows_every_panel_once(demo):
     [live] = kit(demo, "jp-contact", answered)[0]["consents"]
     assert live.is_active() and live.letter and live.side.country == "JP"
     assert live.third_party.code == "jp-maff"
-    [(granted, _d, _c), (pending, can_decide, _c2)] = sorted(
+    [(granted, _d, _c, _f), (pending, can_decide, _c2, form)] = sorted(
         panels["requests"], key=lambda row: row[0].status
     )
     assert granted.status == "granted" and granted.consent_id == live.pk
     assert pending.status == "pending" and can_decide and pending.side.country == "TJ"
+    assert f'id="id_request_{pending.pk}_decision_0"' in page  # the form's ids are its own
     assert len(panels["timeline"]) >= 8
     client = Client()
     client.force_login(demo["jp-contact"])

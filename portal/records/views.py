@@ -47,6 +47,14 @@ def panels(record, user) -> dict:
         content_type__model=record._meta.model_name,
         object_id=record.pk,
     )
+    request_rows = []
+    for request in requests.select_related("third_party", "side", "requested_by__organization"):
+        can_decide = policies.can(policies.check_decide_consent, user, request)
+        can_cancel = policies.can(policies.check_cancel_consent_request, user, request)
+        # A decision form a request, with ids of its own: with two pending requests, the
+        # second one's labels must not point at the first one's radio buttons.
+        form = ConsentDecisionForm(auto_id=f"id_request_{request.pk}_%s") if can_decide else None
+        request_rows.append((request, can_decide, can_cancel, form))
     can_assign = policies.can(policies.check_assign, user, record)
     can_request = policies.can(policies.check_request_consent, user, record)
     can_attach = policies.can(policies.check_attach, user, record)
@@ -62,15 +70,7 @@ def panels(record, user) -> dict:
             "can_attach": can_attach,
             "attach_form": AttachmentForm() if can_attach else None,
             "consents": consents.select_related("third_party", "side", "granted_by"),
-            "requests": [
-                (
-                    request,
-                    policies.can(policies.check_decide_consent, user, request),
-                    policies.can(policies.check_cancel_consent_request, user, request),
-                )
-                for request in requests.select_related("third_party", "side", "requested_by__organization")
-            ],
-            "decision_form": ConsentDecisionForm(),
+            "requests": request_rows,
             "can_request_consent": can_request,
             "request_form": ConsentRequestForm(record=record) if can_request else None,
             "can_consent": policies.can(policies.check_consent, user, record),
