@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.api.base import PortalModelSerializer, PortalSerializer
+from portal.records.api import SharedRecordFieldsMixin
 
 from ..choices import CriterionResult, InvestigationOutcome, RevocationReason
 from ..models import (
@@ -108,9 +109,8 @@ class ScreeningSerializer(PortalModelSerializer):
         ]
 
 
-class InvestigationSerializer(PortalModelSerializer):
+class InvestigationSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
     origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices, read_only=True, allow_blank=True)
 
     class Meta:
@@ -122,21 +122,16 @@ class InvestigationSerializer(PortalModelSerializer):
             "facts",
             "related_references",
             "stage",
-            "due_on",
-            "assigned_to",
             "findings",
             "measures",
             "outcome",
             "result_sent_at",
             "created_at",
+            *SharedRecordFieldsMixin.KIT_FIELDS,
         ]
         # The partner's part is written by its own actions (assign, result), never by
-        # the report Japan creates here.
+        # the report Japan creates here; Japan's report sets the due date.
         read_only_fields = [*Investigation.counterpart_fields, "created_at"]
-
-
-class AssignSerializer(PortalSerializer):
-    assignee = serializers.CharField(help_text=_("Username of the investigating officer"))
 
 
 class ResultSerializer(PortalSerializer):

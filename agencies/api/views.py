@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from portal.api.base import NUMERIC_LOOKUP, RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from portal.exceptions import InvalidInput
-from portal.models import User
+from portal.records.api import SharedRecordActionsMixin
 
 from .. import services
 from ..models import (
@@ -26,7 +26,6 @@ from ..models import (
 )
 from .serializers import (
     AgencyEventSerializer,
-    AssignSerializer,
     CertifySerializer,
     InvestigationSerializer,
     PublicationDetailSerializer,
@@ -147,13 +146,15 @@ class ScreeningViewSet(RestrictedReadOnlyViewSet):
         return super().get_queryset().prefetch_related(results).order_by("-id")
 
 
-class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
-    """Investigations of certified agencies at Japan's request (7(3))."""
+class InvestigationViewSet(SharedRecordActionsMixin, mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
+    """Investigations of certified agencies at Japan's request (7(3)); the partner
+    ministry acknowledges and assigns them (the kit's actions, ``portal.records.api``)
+    and sends the result."""
 
     model = Investigation
     serializer_class = InvestigationSerializer
-    filterset_fields = ["stage"]
-    action_permissions = {"create": "view", "assign": "view", "result": "view"}
+    filterset_fields = ["stage", "reference"]
+    action_permissions = {"create": "view", "result": "view"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("origin", "assigned_to").order_by("-id")
@@ -165,15 +166,8 @@ class InvestigationViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             raise Http404
         serializer.instance = services.report_for_investigation(self.request.user, agency, **data)
 
-    @extend_schema(request=AssignSerializer, responses=InvestigationSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        body = self.validated_body(AssignSerializer)
-        assignee = User.objects.filter(username=body["assignee"], is_active=True).first()
-        if assignee is None:
-            raise InvalidInput("Unknown officer.")
-        investigation = services.assign_investigation(self.get_object(), request.user, assignee=assignee)
-        return Response(self.get_serializer(investigation).data)
+    def perform_assign(self, record, assignee):
+        return services.assign_investigation(record, self.request.user, assignee=assignee)
 
     @extend_schema(request=ResultSerializer, responses=InvestigationSerializer)
     @action(detail=True, methods=["post"])

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, Side
+from ..records.api import SharedRecordFieldsMixin
 from .base import PortalModelSerializer, PortalSerializer
 
 
@@ -62,17 +63,32 @@ class OrganizationSerializer(PortalModelSerializer):
         ]
 
 
-class CorrespondenceSerializer(PortalModelSerializer):
+class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
     origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
     recipient = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
 
     class Meta:
         model = Correspondence
-        fields = ["id", "origin", "recipient", "subject", "body", "status", "created_at", "shared_at"]
-        read_only_fields = ["status", "created_at", "shared_at"]
+        fields = [
+            "id",
+            "origin",
+            "recipient",
+            "subject",
+            "body",
+            "status",
+            "created_at",
+            "shared_at",
+            *SharedRecordFieldsMixin.KIT_FIELDS,
+        ]
+        # A letter is drafted with its recipient, subject and body; the kit's fields
+        # are set by its actions (acknowledge, assign).
+        read_only_fields = ["status", "created_at", "shared_at", "due_on"]
 
 
-class ConsentRequestSerializer(PortalSerializer):
+class GrantConsentSerializer(PortalSerializer):
+    """The body of ``…/{id}/consent/``: the written consent of the caller's side, its
+    letter received off the portal."""
+
     third_party = serializers.SlugRelatedField(
         slug_field="code", queryset=Organization.objects.third_parties()
     )

@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from .. import hooks
+from ..records.api import ConsentRequestViewSet
 from . import views
 
 router = DefaultRouter()
@@ -9,6 +10,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("correspondence", views.CorrespondenceViewSet, basename="correspondence")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("consents", views.DisclosureConsentViewSet, basename="consent")
+router.register("consent-requests", ConsentRequestViewSet, basename="consent-request")
 
 # The domain apps' endpoints, registered from their AppConfig (portal.hooks), on the
 # same router and under the same defaults.

@@ -5,11 +5,12 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization
+from ..records.api import SharedRecordActionsMixin
 from .base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from .serializers import (
-    ConsentRequestSerializer,
     CorrespondenceSerializer,
     DisclosureConsentSerializer,
+    GrantConsentSerializer,
     MemorandumSerializer,
     NotificationSerializer,
     OrganizationSerializer,
@@ -38,18 +39,19 @@ class OrganizationViewSet(RestrictedReadOnlyViewSet):
         return super().get_queryset().select_related("side", "parent").order_by("id")
 
 
-class CorrespondenceViewSet(RestrictedModelViewSet):
+class CorrespondenceViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
     """Letters between the contact points (clause 2). Drafts are visible to their
-    organization only; ``send`` shares them with the other side."""
+    organization only; ``send`` shares them with the other side, which acknowledges and
+    assigns them (the kit's actions, ``portal.records.api``)."""
 
     model = Correspondence
     serializer_class = CorrespondenceSerializer
-    filterset_fields = ["status"]
+    filterset_fields = ["status", "reference"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_permissions = {"send": "change", "withdraw": "change", "consent": "view"}
 
     def get_queryset(self):
-        return super().get_queryset().select_related("origin", "recipient").order_by("-id")
+        return super().get_queryset().select_related("origin", "recipient", "assigned_to").order_by("-id")
 
     def perform_create(self, serializer):
         serializer.instance = services.draft_correspondence(self.request.user, **serializer.validated_data)
@@ -71,11 +73,11 @@ class CorrespondenceViewSet(RestrictedModelViewSet):
         letter = services.withdraw_draft(self.get_object(), request.user)
         return Response(self.get_serializer(letter).data)
 
-    @extend_schema(request=ConsentRequestSerializer, responses={201: DisclosureConsentSerializer})
+    @extend_schema(request=GrantConsentSerializer, responses={201: DisclosureConsentSerializer})
     @action(detail=True, methods=["post"])
     def consent(self, request, pk=None):
         letter = self.get_object()
-        body = self.validated_body(ConsentRequestSerializer)
+        body = self.validated_body(GrantConsentSerializer)
         consent = services.grant_consent(letter, request.user, **body)
         return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
