@@ -1053,3 +1053,38 @@ for _action in [
     ),
 ]:
     _matrix.register(_action)
+
+# The wrong states of the kit's API actions on an investigation: acknowledged once, or
+# closed by its result (409 for Tajikistan's writers, who could otherwise act).
+
+
+def _matrix_reported_and_acknowledged(w) -> dict:
+    from portal.records import services as kit
+
+    state = _matrix_reported(w)
+    state["investigation"] = kit.acknowledge(state["investigation"], w.users["tj-contact"])
+    return state
+
+
+for _action in [
+    _matrix.Action(
+        "api.investigation.acknowledge.already-acknowledged",
+        "post",
+        url=_matrix_investigation_api("acknowledge"),
+        setup=_matrix_reported_and_acknowledged,
+        expected={**_API_PARTNER_ACTS, **_matrix.each(_matrix.TJ_WRITERS, 409)},
+        audit="record.acknowledged",
+        row=_matrix.row_of("investigation"),
+    ),
+    _matrix.Action(
+        "api.investigation.assign.result-sent",
+        "post",
+        url=_matrix_investigation_api("assign"),
+        data=lambda f: {"assignee": f.users["tj-officer"].pk},
+        setup=_matrix_result_sent,
+        expected={**_API_PARTNER_ACTS, **_matrix.each(_matrix.TJ_WRITERS, 409)},
+        audit="record.assigned",
+        row=_matrix.row_of("investigation"),
+    ),
+]:
+    _matrix.register(_action)

@@ -644,3 +644,63 @@ for _action in [
     ),
 ]:
     matrix.register(_action)
+
+# The wrong states of the kit's API actions: a record acknowledged once is not
+# acknowledged again, a withdrawn draft takes no file, a request decided or cancelled is
+# not cancelled again (409 for whoever could otherwise act).
+
+
+def acknowledged_tajik_letter(w) -> dict:
+    from portal.records import services as kit
+
+    state = tajik_letter(w)
+    return {**state, "letter": kit.acknowledge(state["letter"], w.users["jp-contact"])}
+
+
+def withdrawn_japan_draft(w) -> dict:
+    from portal import services
+
+    state = japan_draft(w)
+    return {**state, "letter": services.withdraw_draft(state["letter"], w.users["jp-contact"])}
+
+
+def cancelled_consent_request(w) -> dict:
+    from portal.records import services as kit
+
+    state = consent_request(w)
+    return {**state, "request": kit.cancel_consent_request(state["request"], w.users["jp-officer"])}
+
+
+for _action in [
+    matrix.Action(
+        "api.record.acknowledge.already-acknowledged",
+        "post",
+        url=_api_kit("acknowledge"),
+        setup=acknowledged_tajik_letter,
+        expected={**_API_KIT_NO, **each(JP_WRITERS, 409), **each(TJ_WRITERS, 403)},
+        audit="record.acknowledged",
+        row=matrix.row_of("letter"),
+    ),
+    matrix.Action(
+        "api.record.attach.withdrawn-draft",
+        "post",
+        url=_api_kit("attachments"),
+        data=lambda f: {"file": _pdf(f)},
+        setup=withdrawn_japan_draft,
+        # Only its organization still reads the withdrawn draft: the others get a 404.
+        expected={**_API_JAPAN_DRAFT, "jp-contact": 409},
+        audit="record.attached",
+        row=matrix.count_of("records.Attachment"),
+        multipart=True,
+    ),
+    matrix.Action(
+        "api.consent-request.cancel.already-cancelled",
+        "post",
+        url=lambda f: f"/api/v1/consent-requests/{f.request.pk}/cancel/",
+        setup=cancelled_consent_request,
+        expected={**_API_KIT_NO, **each(WRITERS, 403), "jp-officer": 409},
+        audit="consent.request_cancelled",
+        row=matrix.row_of("request"),
+    ),
+]:
+    matrix.register(_action)
