@@ -17,7 +17,7 @@ from portal.records import services as kit
 from portal.records.models import RecordEvent
 
 from . import services
-from .choices import InvestigationOutcome, RevocationReason
+from .choices import AgencyStatus, InvestigationOutcome, RevocationReason
 from .models import Investigation, Sector, SendingAgency
 from .testing import register, screen
 
@@ -102,7 +102,8 @@ FACTS_ANSWERED = (
 
 
 def _certified(number: str) -> SendingAgency | None:
-    return SendingAgency.objects.filter(certification_number=number).first()
+    """A demo agency still certified: one revoked since in the demo is left alone."""
+    return SendingAgency.objects.filter(certification_number=number, status=AgencyStatus.CERTIFIED).first()
 
 
 def _backdate(record, days: int) -> None:
