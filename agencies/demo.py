@@ -106,18 +106,27 @@ def _certified(number: str) -> SendingAgency | None:
     return SendingAgency.objects.filter(certification_number=number, status=AgencyStatus.CERTIFIED).first()
 
 
-def _backdate(record, days: int) -> None:
+def _backdate(record, days: int, *, acknowledged_after: dt.timedelta | None = None) -> None:
     """Move a demo record and its timeline ``days`` into the past, so that it reads as
-    reported weeks ago (the audit trail keeps the real times: it is append-only)."""
+    reported weeks ago; with ``acknowledged_after``, the other side acknowledged it that
+    long after it was shared, and everything from then on moves with the acknowledgement
+    (the audit trail keeps the real times: it is append-only)."""
     shift = dt.timedelta(days=days)
+    later = acknowledged_after or dt.timedelta(0)
     type(record).objects.filter(pk=record.pk).update(
         created_at=F("created_at") - shift,
         shared_at=F("shared_at") - shift,
-        acknowledged_at=F("acknowledged_at") - shift,
+        acknowledged_at=F("acknowledged_at") - shift + later,
     )
-    RecordEvent.objects.filter(content_type__model=record._meta.model_name, object_id=record.pk).filter(
-        content_type__app_label=record._meta.app_label
-    ).update(at=F("at") - shift)
+    timeline = RecordEvent.objects.filter(
+        content_type__app_label=record._meta.app_label,
+        content_type__model=record._meta.model_name,
+        object_id=record.pk,
+    )
+    timeline.update(at=F("at") - shift)
+    acknowledged = timeline.filter(action="acknowledged").first()
+    if acknowledged is not None and later:
+        timeline.filter(id__gte=acknowledged.pk).update(at=F("at") + later)
 
 
 def seed_investigations(users) -> None:
@@ -140,7 +149,7 @@ def seed_investigations(users) -> None:
     agency = _certified("TJ-SSW-2026-0002")
     if agency is not None and not Investigation.objects.filter(agency=agency, facts=FACTS_WAITING).exists():
         with transaction.atomic():
-            services.report_for_investigation(
+            investigation = services.report_for_investigation(
                 jp_officer,
                 agency,
                 facts=FACTS_WAITING,
@@ -157,6 +166,7 @@ def seed_investigations(users) -> None:
                     )
                 ],
             )
+            _backdate(investigation, 2)  # shared two days ago, still not acknowledged
 
     agency = _certified("TJ-SSW-2026-0003")
     if agency is not None and not Investigation.objects.filter(agency=agency, facts=FACTS_OVERDUE).exists():
@@ -174,9 +184,9 @@ def seed_investigations(users) -> None:
             )
             # Reported six weeks ago, due five days ago; the consent was given then for two
             # weeks: it has lapsed, and the periodic job takes the embassy's access back.
-            _backdate(investigation, 42)
+            _backdate(investigation, 42, acknowledged_after=dt.timedelta(hours=27, minutes=40))
             Investigation.objects.filter(pk=investigation.pk).update(due_on=today - dt.timedelta(days=5))
-            granted_at = consent.granted_at - dt.timedelta(days=42)
+            granted_at = investigation.events.get(action="consent_granted").at
             DisclosureConsent.objects.filter(pk=consent.pk).update(
                 granted_at=granted_at, expires_at=granted_at + dt.timedelta(days=14)
             )
