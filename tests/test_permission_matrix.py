@@ -51,7 +51,7 @@ class CorrespondenceMatrix(PermissionMatrix):
             return letter
         consent = services.grant_consent(
             letter,
-            cast["tj_officer"],
+            cast["tj_contact"],
             third_party=embassy,
             document_reference="No. 12/34 of 2026-11-01",
             expires_at=timezone.now() + timedelta(days=30),

@@ -97,12 +97,13 @@ def test_consent_rules(letter, cast):
     )
     assert Correspondence.objects.restrict(cast["embassy_viewer"]).get() == letter
     assert not Correspondence.objects.restrict(cast["maff_viewer"]).exists()
-    with pytest.raises(PermissionDenied):
-        services.withdraw_consent(consent, cast["jp_contact"])
-    services.withdraw_consent(consent, cast["tj_officer"])
+    for name in ("jp_contact", "tj_officer"):  # the other side; not the side's contact point
+        with pytest.raises(PermissionDenied):
+            services.withdraw_consent(consent, cast[name])
+    services.withdraw_consent(consent, cast["tj_contact"])
     assert not Correspondence.objects.restrict(cast["embassy_viewer"]).exists()
     with pytest.raises(TransitionError):
-        services.withdraw_consent(consent, cast["tj_officer"])
+        services.withdraw_consent(consent, cast["tj_contact"])
 
 
 def test_two_consents_for_one_third_party_outlive_each_other(letter, cast):

@@ -121,9 +121,16 @@ def has_a_part(side, record) -> bool:
     return side.pk == record.origin.side_id or bool(type(record).counterpart_fields)
 
 
+def _check_contact_point(user) -> None:
+    """Consent is the side's: its contact point gives, records and withdraws it (clause 3)."""
+    check_writer(user)
+    if user.role != Role.CONTACT_POINT_OFFICER:
+        raise PermissionDenied(_("The contact point of the side the information came from decides."))
+
+
 def check_consent(user, record) -> None:
     """Record a written consent of one's own side (its letter received off the portal)."""
-    check_writer(user)
+    _check_contact_point(user)
     if not has_a_part(user.organization.side, record):
         raise PermissionDenied(_("Only the side the information came from can consent to its disclosure."))
     if record.status != RecordStatus.SHARED:
@@ -154,7 +161,7 @@ def check_cancel_consent_request(user, request) -> None:
 
 
 def check_withdraw_consent(user, consent) -> None:
-    check_writer(user)
+    _check_contact_point(user)
     if consent.side_id != side_id(user):
         raise PermissionDenied(_("Only the side that consented can withdraw the consent."))
     if consent.withdrawn_at is not None:

@@ -425,7 +425,19 @@ def plant_shared_records(canary: Canary, third_party, officers: dict[str, object
                 made += 1
                 if draft or situation == "shared":
                     continue
-                consenting = counterpart_officer if "counterpart" in situation else officer
+                writer = counterpart_officer if "counterpart" in situation else officer
+                # Consent is the side's: its contact point gives and withdraws it.
+                consenting = (
+                    type(writer)
+                    .objects.filter(
+                        organization__side_id=writer.organization.side_id,
+                        organization__is_contact_point=True,
+                        role="contact_point_officer",
+                        is_active=True,
+                    )
+                    .first()
+                    or writer
+                )
                 try:
                     consent = services.grant_consent(
                         record,

@@ -62,7 +62,7 @@ def tajik_consent(w, *, withdrawn: bool = False) -> dict:
     state = tajik_letter(w)
     consent = services.grant_consent(
         state["letter"],
-        w.users["tj-officer"],
+        w.users["tj-contact"],
         third_party=w.org(EMBASSY),
         document_reference="No. 7/26",
         expires_at=timezone.now() + dt.timedelta(days=30),
@@ -134,10 +134,10 @@ matrix.register(
 )
 
 _CONSENT_PAGE = {
-    # A writer of the side the letter came from consents; the other side has no part
-    # of it; readers are refused by the service, third parties never see the letter.
-    **each(TJ_WRITERS, 302),
-    **each(JP_WRITERS | JP_READERS | TJ_READERS | {"superuser"}, Refused(200)),
+    # The contact point of the side the letter came from consents (clause 3); the page
+    # is not found for anyone else: the other side has no part of the letter, an
+    # officer or a reader does not decide for the side, a third party never sees it.
+    "tj-contact": 302,
     "anonymous": LOGIN,
     "*": 404,
 }
@@ -171,8 +171,9 @@ matrix.register(
             "expires_at": _expires(),
         },
         setup=tajik_consent,
-        # The Embassy reads the letter with a consent: reading is all it may do.
-        expected={**_CONSENT_PAGE, "embassy-viewer": Refused(200)},
+        # The Embassy reads the letter with a consent: reading is all it may do, and
+        # the consent page is not found for it.
+        expected=_CONSENT_PAGE,
         audit="consent.granted",
         outbox={"notify", "records.consent_letter"},
         row=matrix.count_of("portal.DisclosureConsent"),
@@ -180,9 +181,10 @@ matrix.register(
 )
 
 _WITHDRAW_PAGE = {
-    # The consent is visible to its side and to the third party it names.
-    **each(TJ_WRITERS, 302),
-    **each(TJ_READERS | {"embassy-viewer", "superuser"}, Refused(302)),
+    # The consent is visible to its side and to the third party it names; its side's
+    # contact point withdraws it.
+    "tj-contact": 302,
+    **each(TJ_READERS | {"tj-officer", "embassy-viewer", "superuser"}, Refused(302)),
     "anonymous": LOGIN,
     "*": 404,
 }
@@ -206,7 +208,7 @@ matrix.register(
         "post",
         url=lambda f: f"/consents/{f.consent.pk}/withdraw/",
         setup=lambda w: tajik_consent(w, withdrawn=True),
-        expected={**_WITHDRAW_PAGE, **each(TJ_WRITERS, Refused(302))},
+        expected={**_WITHDRAW_PAGE, "tj-contact": Refused(302)},
         audit="consent.withdrawn",
         row=matrix.row_of("consent"),
     )
@@ -299,7 +301,12 @@ matrix.register(
         url=lambda f: f"/api/v1/correspondence/{f.letter.pk}/consent/",
         data=_consent_body,
         setup=tajik_letter,
-        expected={**API_READ_ONLY, **each(TJ_WRITERS, 201), **each(JP_WRITERS, 403), "superuser": 403},
+        expected={
+            **API_READ_ONLY,
+            "tj-contact": 201,
+            **each({"tj-officer"} | JP_WRITERS, 403),
+            "superuser": 403,
+        },
         audit="consent.granted",
         outbox={"notify", "records.consent_letter"},  # the third party is told; the letter PDF
         row=matrix.count_of("portal.DisclosureConsent"),
@@ -320,7 +327,13 @@ matrix.register(
     )
 )
 
-_API_WITHDRAW = {**API_READ_ONLY, **each(TJ_WRITERS, 200), **each(JP_WRITERS, 404), "superuser": 403}
+_API_WITHDRAW = {
+    **API_READ_ONLY,
+    "tj-contact": 200,
+    "tj-officer": 403,
+    **each(JP_WRITERS, 404),
+    "superuser": 403,
+}
 
 matrix.register(
     matrix.Action(
@@ -341,7 +354,7 @@ matrix.register(
         "post",
         url=lambda f: f"/api/v1/consents/{f.consent.pk}/withdraw/",
         setup=lambda w: tajik_consent(w, withdrawn=True),
-        expected={**_API_WITHDRAW, **each(TJ_WRITERS, 409)},
+        expected={**_API_WITHDRAW, "tj-contact": 409},
         audit="consent.withdrawn",
         row=matrix.row_of("consent"),
     )

@@ -15,6 +15,7 @@ from ..choices import RecordStatus
 from ..filters import ConsentFilterSet, CorrespondenceFilterSet, FilteredListMixin, InboxFilterSet
 from ..forms import ConsentForm, CorrespondenceForm
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, SharedRecord
+from ..records import policies
 from ..records.views import SharedRecordPanelsMixin
 from .base import (
     RestrictedDetailView,
@@ -146,8 +147,13 @@ class ConsentCreateView(ServiceFormView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def allowed(self, user) -> bool:
+        return policies.can(policies.check_consent, user, self.object)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(record=self.object, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["record"] = context["object"]  # the disclosed view, never the instance
+        return context
 
     def perform(self, form):
         services.grant_consent(self.object, self.request.user, **form.cleaned_data)
