@@ -43,6 +43,7 @@ def _investigated_agencies(request):
 
 
 class InvestigationFilterSet(PortalFilterSet):
+    reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Reference"), max_length=32)
     stage = django_filters.ChoiceFilter(
         choices=InvestigationStatus.choices, label=_("Stage"), empty_label=_("All")
     )
@@ -52,4 +53,4 @@ class InvestigationFilterSet(PortalFilterSet):
 
     class Meta:
         model = Investigation
-        fields = ["stage", "agency"]
+        fields = ["reference", "stage", "agency"]

@@ -107,7 +107,7 @@ class FilteredListMixin:
 class CorrespondenceFilterSet(PortalFilterSet):
     SENT, RECEIVED = "sent", "received"
 
-    q = django_filters.CharFilter(label=_("Subject"), method="filter_subject", max_length=300)
+    q = django_filters.CharFilter(label=_("Subject or reference"), method="filter_subject", max_length=300)
     status = django_filters.ChoiceFilter(
         choices=RecordStatus.choices, label=_("Status"), empty_label=_("All")
     )
@@ -127,7 +127,9 @@ class CorrespondenceFilterSet(PortalFilterSet):
 
     def filter_subject(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(subject__icontains=value) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(Q(subject__icontains=value) | Q(reference__iexact=value))
 
     def filter_direction(self, queryset, name, value):
         organization = getattr(self.request.user, "organization", None)

@@ -424,3 +424,24 @@ def test_a_file_left_by_a_rolled_back_upload_is_swept(cast, investigation):
     assert remove_orphan_files(older_than_minutes=60) == 0  # too fresh: it may be in flight
     assert remove_orphan_files(older_than_minutes=0) >= 1  # with what earlier tests rolled back
     assert not left[0].exists() and kept.exists()
+
+
+def test_a_reference_is_found_from_the_lists(cast, client_for, investigation):
+    other = agency_services.report_for_investigation(
+        cast["jp_officer"],
+        investigation.agency,
+        facts="Another report.",
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    page = client_for("tj_contact").get("/agencies/investigations/", {"reference": investigation.reference})
+    assert investigation.reference in page.content.decode() and other.reference not in page.content.decode()
+    letter = services.draft_correspondence(
+        cast["tj_contact"],
+        recipient=Organization.objects.get(code="jp-isa-rmd"),
+        subject="Quarterly",
+        body="B",
+    )
+    found = client_for("tj_contact").get("/correspondence/", {"q": letter.reference.lower()})
+    assert "Quarterly" in found.content.decode()
+    api = client_for("tj_contact").get("/api/v1/investigations/", {"reference": other.reference})
+    assert [row["reference"] for row in api.json()["results"]] == [other.reference]
