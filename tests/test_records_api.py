@@ -418,3 +418,24 @@ def test_a_record_is_found_by_its_reference(cast, client_for, investigation):
         investigation.pk,
         other.pk,
     }
+
+
+def test_a_third_party_cannot_order_by_what_is_withheld(cast, client_for, investigation):
+    later = agency_services.report_for_investigation(
+        cast["jp_officer"],
+        investigation.agency,
+        facts="Another.",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    services.acknowledge(investigation, cast["tj_contact"])  # the older one only
+    for record in (investigation, later):
+        consent(record, cast["jp_contact"])  # Japan's part: not Tajikistan's acknowledgement
+    embassy = client_for("embassy_viewer")
+
+    def ids(ordering):
+        rows = embassy.get("/api/v1/investigations/", {"ordering": ordering}).json()["results"]
+        return [row["id"] for row in rows]
+
+    # Honoured, ``acknowledged_at`` would put the acknowledged record first; it is ignored.
+    assert ids("acknowledged_at") == ids("assigned_to") == [later.pk, investigation.pk]
+    assert ids("reference") == [investigation.pk, later.pk]

@@ -240,6 +240,10 @@ class SharedRecordActionsMixin:
     ``acknowledge`` and ``assign``."""
 
     schema = SharedRecordAutoSchema()
+    #: ``?ordering=`` by what every reader of the record may see (``portal.disclosure``
+    #: METADATA): ordering a third party's list by a withheld field (``acknowledged_at``,
+    #: ``assigned_to``, the other side's findings) would tell it the values it may not read.
+    ordering_fields = ["id", "reference", "status", "created_at", "updated_at", "shared_at"]
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
