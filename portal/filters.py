@@ -40,10 +40,33 @@ def restricted(queryset, request, action: str = "view"):
 RELATED_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
 
 
+def withheld_filters(filterset, request) -> list[str]:
+    """The filters of ``filterset`` on fields some of whose rows the request's user may
+    have withheld (a third party reading a record with one side's consent does not see
+    the other side's part): filtering on them would tell the value it may not read
+    (``?stage=result_sent`` on a record whose stage is withheld)."""
+    from .disclosure import withholdable_fields
+    from .records.models import SharedRecord
+
+    model = filterset._meta.model or filterset.queryset.model
+    user = getattr(request, "user", None)
+    organization = getattr(user, "organization", None)
+    if not (issubclass(model, SharedRecord) and organization is not None and organization.is_third_party):
+        return []
+    withheld = withholdable_fields(model)
+    return [
+        name for name, item in filterset.filters.items() if (item.field_name or "").split("__")[0] in withheld
+    ]
+
+
 def restrict_choices(filterset, request) -> None:
     """Narrow the choices of every related-object filter of ``filterset`` (an instance:
-    its ``filters`` are its own copies) to what the request's user may see. Call before
-    the filterset's form is built."""
+    its ``filters`` are its own copies) to what the request's user may see, and drop
+    the filters on fields the user may have withheld (``withheld_filters``: the
+    parameter is then ignored, as an unknown one is). Call before the filterset's form
+    is built."""
+    for name in withheld_filters(filterset, request):
+        del filterset.filters[name]
     for item in filterset.filters.values():
         if isinstance(item, RELATED_FILTERS):
             item.queryset = restricted(item.get_queryset(request).all(), request)

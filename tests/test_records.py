@@ -445,3 +445,25 @@ def test_a_reference_is_found_from_the_lists(cast, client_for, investigation):
     assert "Quarterly" in found.content.decode()
     api = client_for("tj_contact").get("/api/v1/investigations/", {"reference": other.reference})
     assert [row["reference"] for row in api.json()["results"]] == [other.reference]
+
+
+def test_a_third_party_cannot_filter_on_a_part_it_may_not_read(cast, client_for, investigation):
+    """The stage is Tajikistan's part: with Japan's consent alone, ``?stage=`` must not
+    tell the embassy what the stage is (the parameter is ignored, page and API)."""
+    services.grant_consent(
+        investigation,
+        cast["jp_contact"],
+        third_party=third_party(),
+        document_reference="JP letter 9",
+        expires_at=timezone.now() + dt.timedelta(days=5),
+    )
+    viewer = client_for("embassy_viewer")
+    for stage in ("reported", "result_sent"):
+        api = viewer.get("/api/v1/investigations/", {"stage": stage})
+        assert [row["id"] for row in api.json()["results"]] == [investigation.pk], stage
+        page = viewer.get("/agencies/investigations/", {"stage": stage}).content.decode()
+        assert investigation.reference in page, stage
+    # A side reading the whole record filters as before.
+    assert (
+        client_for("tj_contact").get("/api/v1/investigations/", {"stage": "result_sent"}).json()["count"] == 0
+    )

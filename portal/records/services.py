@@ -459,6 +459,7 @@ def decide_consent(
 ) -> ConsentRequest:
     """The asked side's contact point grants (a consent and its letter, valid until the
     day asked for unless it sets an earlier one) or refuses with a reason."""
+    policies.check_decide_consent(actor, request)  # who decides, before what they wrote
     with transaction.atomic():
         if grant_it:
             request, record = _decide(request, actor, ConsentRequest.Status.GRANTED, note)

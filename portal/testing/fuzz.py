@@ -63,6 +63,15 @@ def populate(cast) -> dict[str, list]:
         document_reference="Fuzzing letter 1",
         expires_at=timezone.now() + dt.timedelta(days=10),
     )
+    # A pending request for written consent, so /consent-requests/{id}/… reach the service.
+    request = services.request_consent(
+        incoming,
+        tj_contact,
+        third_party=Organization.objects.get(code="jp-maff"),
+        side=japan.side,
+        purpose="Fuzzing",
+        requested_until=timezone.localdate() + dt.timedelta(days=10),
+    )
     publications = publish_lists(certified_agency.memorandum)
 
     agencies = [application, under_screening, certified_agency, revoked]
@@ -76,6 +85,7 @@ def populate(cast) -> dict[str, list]:
         "investigations": [investigation.pk],
         "correspondence": [draft.pk, sent.pk, incoming.pk],
         "consents": [consent.pk],
+        "consent-requests": [request.pk],
         "notifications": list(Notification.objects.values_list("pk", flat=True)),
         "memoranda": list(Memorandum.objects.values_list("pk", flat=True)),
         "organizations": list(Organization.objects.values_list("pk", flat=True)),
