@@ -1051,6 +1051,27 @@ for _action in [
         outbox={"notify"},
         row=_matrix.count_of("records.ConsentRequest"),
     ),
+    _matrix.Action(
+        "api.investigation.consent",
+        "post",
+        url=_matrix_investigation_api("consent"),
+        data=lambda f: {
+            "third_party": "tj-embassy-jp",
+            "document_reference": "No. 14/26",
+            "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
+        },
+        setup=_matrix_reported,
+        # Each side's contact point records its own side's consent; the officers are
+        # refused by the service.
+        expected={
+            **_API_NO,
+            **_matrix.each({"jp-contact", "tj-contact"}, 201),
+            **_matrix.each({"jp-officer", "tj-officer"}, 403),
+        },
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},
+        row=_matrix.count_of("portal.DisclosureConsent"),
+    ),
 ]:
     _matrix.register(_action)
 

@@ -1,10 +1,12 @@
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, Side
-from ..records.api import SharedRecordFieldsMixin
-from .base import PortalModelSerializer, PortalSerializer
+from ..models import Correspondence, Memorandum, Notification, Organization, Side
+from ..records.api import (  # noqa: F401 - the kit's consent serializers, named with the core's
+    DisclosureConsentSerializer,
+    GrantConsentSerializer,
+    SharedRecordFieldsMixin,
+)
+from .base import PortalModelSerializer
 
 
 class SideSerializer(PortalModelSerializer):
@@ -83,41 +85,6 @@ class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
         # A letter is drafted with its recipient, subject and body; the kit's fields
         # are set by its actions (acknowledge, assign).
         read_only_fields = ["status", "created_at", "shared_at", "due_on"]
-
-
-class GrantConsentSerializer(PortalSerializer):
-    """The body of ``…/{id}/consent/``: the written consent of the caller's side, its
-    letter received off the portal."""
-
-    third_party = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organization.objects.third_parties()
-    )
-    document_reference = serializers.CharField(max_length=200)
-    expires_at = serializers.DateTimeField()
-
-    def validate_expires_at(self, value):
-        if value <= timezone.now():
-            raise serializers.ValidationError(_("The consent must expire in the future."))
-        return value
-
-
-class DisclosureConsentSerializer(PortalModelSerializer):
-    third_party = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    record_type = serializers.CharField(source="content_type.model", read_only=True)
-    record_id = serializers.IntegerField(source="object_id", read_only=True)
-
-    class Meta:
-        model = DisclosureConsent
-        fields = [
-            "id",
-            "record_type",
-            "record_id",
-            "third_party",
-            "document_reference",
-            "granted_at",
-            "expires_at",
-            "withdrawn_at",
-        ]
 
 
 class NotificationSerializer(PortalModelSerializer):

@@ -1,5 +1,4 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,7 +9,6 @@ from .base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from .serializers import (
     CorrespondenceSerializer,
     DisclosureConsentSerializer,
-    GrantConsentSerializer,
     MemorandumSerializer,
     NotificationSerializer,
     OrganizationSerializer,
@@ -48,7 +46,7 @@ class CorrespondenceViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
     serializer_class = CorrespondenceSerializer
     filterset_fields = ["status", "reference"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_permissions = {"send": "change", "withdraw": "change", "consent": "view"}
+    action_permissions = {"send": "change", "withdraw": "change"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("origin", "recipient", "assigned_to").order_by("-id")
@@ -72,14 +70,6 @@ class CorrespondenceViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
     def withdraw(self, request, pk=None):
         letter = services.withdraw_draft(self.get_object(), request.user)
         return Response(self.get_serializer(letter).data)
-
-    @extend_schema(request=GrantConsentSerializer, responses={201: DisclosureConsentSerializer})
-    @action(detail=True, methods=["post"])
-    def consent(self, request, pk=None):
-        letter = self.get_object()
-        body = self.validated_body(GrantConsentSerializer)
-        consent = services.grant_consent(letter, request.user, **body)
-        return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
 class NotificationViewSet(RestrictedReadOnlyViewSet):

@@ -15,6 +15,7 @@ What a third party reads of a record's files and timeline is decided row by row 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -26,7 +27,7 @@ from portal.api.base import PortalModelSerializer, PortalSerializer, RestrictedR
 from portal.api.schema import PortalAutoSchema
 from portal.choices import WRITER_ROLES
 from portal.disclosure import hidden_fields, visible_attachments, visible_events, withholdable_fields
-from portal.models import Organization, Side, User
+from portal.models import DisclosureConsent, Organization, Side, User
 
 from . import policies, services
 from .models import Attachment, ConsentRequest, RecordEvent
@@ -212,6 +213,44 @@ class ConsentDecisionSerializer(PortalSerializer):
     )
 
 
+# --- Written consent recorded from its letter -----------------------------------------
+
+
+class GrantConsentSerializer(PortalSerializer):
+    """The body of ``…/{id}/consent/``: the written consent of the caller's side, its
+    letter received off the portal."""
+
+    third_party = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organization.objects.third_parties()
+    )
+    document_reference = serializers.CharField(max_length=200)
+    expires_at = serializers.DateTimeField()
+
+    def validate_expires_at(self, value):
+        if value <= timezone.now():
+            raise serializers.ValidationError(_("The consent must expire in the future."))
+        return value
+
+
+class DisclosureConsentSerializer(PortalModelSerializer):
+    third_party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    record_type = serializers.CharField(source="content_type.model", read_only=True)
+    record_id = serializers.IntegerField(source="object_id", read_only=True)
+
+    class Meta:
+        model = DisclosureConsent
+        fields = [
+            "id",
+            "record_type",
+            "record_id",
+            "third_party",
+            "document_reference",
+            "granted_at",
+            "expires_at",
+            "withdrawn_at",
+        ]
+
+
 # --- The actions on a record ----------------------------------------------------------
 
 #: The object permission each kit action needs: reading the record is enough to reach
@@ -223,6 +262,7 @@ KIT_ACTION_PERMISSIONS = {
     "attachments": "view",
     "timeline": "view",
     "consent_requests": "view",
+    "consent": "view",
 }
 
 
@@ -347,6 +387,18 @@ class SharedRecordActionsMixin:
         return Response(
             ConsentRequestSerializer(consent_request, context=context).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        request=GrantConsentSerializer,
+        responses={201: DisclosureConsentSerializer},
+        summary="Record the written consent of your side (its contact point) to disclose the record",
+    )
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        record = self.get_object()
+        body = self.validated_body(GrantConsentSerializer)
+        consent = services.grant_consent(record, request.user, **body)
+        return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
 # --- The requests for written consent --------------------------------------------------
