@@ -102,7 +102,9 @@ class AgencyCreateView(ServiceFormView):
     success_message = gettext_lazy("The application is registered.")
 
     def allowed(self, user) -> bool:
-        return bool(user.can_write and user.side_id and is_partner_officer(user, user.organization.side.memorandum))
+        return bool(
+            user.can_write and user.side_id and is_partner_officer(user, user.organization.side.memorandum)
+        )
 
     def perform(self, form):
         data = dict(form.cleaned_data)

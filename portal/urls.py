@@ -35,7 +35,11 @@ urlpatterns = [
         records.record_action,
         name="record-action",
     ),
-    path("consent-requests/<int:pk>/decide/", records.DecideConsentView.as_view(), name="consent-request-decide"),
+    path(
+        "consent-requests/<int:pk>/decide/",
+        records.DecideConsentView.as_view(),
+        name="consent-request-decide",
+    ),
     path(
         "consent-requests/<int:pk>/cancel/",
         records.CancelConsentRequestView.as_view(),
