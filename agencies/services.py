@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, notifications, outbox
-from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
+from portal.exceptions import InvalidInput, TransitionError
 from portal.models import Memorandum, User
 from portal.records import services as kit
 from portal.records import transitions
 from portal.uploads import check_upload
 
+from . import policies
 from .choices import (
     AgencyStatus,
     CriterionResult,
@@ -35,7 +36,6 @@ from .models import (
     ScreeningResult,
     SendingAgency,
 )
-from .querysets import is_partner_officer
 
 # --- Guards ---------------------------------------------------------------------------
 
@@ -44,8 +44,7 @@ CERTIFICATION_NUMBER = re.compile(r"^\w[\w.-]{0,63}$")
 
 
 def _require_partner_writer(actor: User, memorandum: Memorandum) -> None:
-    if not actor.can_write or not is_partner_officer(actor, memorandum):
-        raise PermissionDenied(_("Only officers of the ministry that keeps the register can do this."))
+    policies.check_keep_register(actor, memorandum)
 
 
 def _lock(agency: SendingAgency) -> SendingAgency:
@@ -89,10 +88,8 @@ def _notify_japan(agency: SendingAgency, kind: str, event: AgencyEvent) -> None:
 
 def register_agency(actor: User, *, sectors=(), **fields) -> SendingAgency:
     """Record an application for certification (7(1))."""
-    memorandum = actor.organization.side.memorandum if actor.side_id else None
-    if memorandum is None:
-        raise PermissionDenied(_("Only officers of the ministry that keeps the register can do this."))
-    _require_partner_writer(actor, memorandum)
+    policies.check_register(actor)
+    memorandum = actor.organization.side.memorandum
     with transaction.atomic():
         agency = SendingAgency(memorandum=memorandum, **fields)
         agency.full_clean(exclude=["sectors"])
@@ -172,6 +169,7 @@ def record_screening(
             raise TransitionError(
                 _("Only the current screening of an agency under screening can be changed.")
             )
+        policies.check_record_screening(actor, screening)
         rows = {row.criterion_id: row for row in screening.results.select_for_update()}
         for criterion_id, (result, result_note) in results.items():
             if criterion_id not in rows or result not in CriterionResult.values:
@@ -229,13 +227,7 @@ def certify(
     try:
         with _move(agency, AgencyStatus.CERTIFIED, actor) as change:
             agency = change.obj
-            screening = agency.screenings.first()
-            failing = screening.failing_mandatory() if screening else ["—"]
-            if failing:
-                raise TransitionError(
-                    _("Certification is refused while a mandatory criterion is not met: %(criteria)s")
-                    % {"criteria": ", ".join(str(getattr(c, "number", c)) for c in failing)}
-                )
+            policies.check_screening_met(agency)
             if (
                 SendingAgency.objects.filter(certification_number=certification_number)
                 .exclude(pk=agency.pk)
@@ -325,18 +317,9 @@ def expire_certifications(today: dt.date | None = None) -> int:
 
 def acknowledge(event: AgencyEvent, actor: User) -> AgencyEvent:
     """Japan records that it received a certification or revocation."""
-    side = actor.organization.side if actor.side_id else None
-    memorandum = event.agency.memorandum
-    if side is None or side.memorandum_id != memorandum.pk or side.country == memorandum.partner_country:
-        raise PermissionDenied(_("Acknowledgements are recorded by Japan's side."))
-    if actor.role not in {"contact_point_officer", "officer"}:
-        raise PermissionDenied(_("Your role cannot create or share records."))
     with transaction.atomic():
         event = AgencyEvent.objects.select_for_update().get(pk=event.pk)
-        if event.to_status not in {AgencyStatus.CERTIFIED, AgencyStatus.REVOKED}:
-            raise InvalidInput(_("Only certifications and revocations are acknowledged."))
-        if event.acknowledged_at is not None:
-            raise TransitionError(_("This has already been acknowledged."))
+        policies.check_acknowledge(actor, event)
         event.acknowledged_at = timezone.now()
         event.acknowledged_by = actor
         event.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -383,12 +366,7 @@ def report_for_investigation(
     improperly (7(3)); the partner's contact point receives it in its inbox."""
     for file in attachments:
         check_upload(file)
-    memorandum = agency.memorandum
-    side = actor.organization.side if actor.side_id else None
-    if side is None or side.memorandum_id != memorandum.pk or side.country == memorandum.partner_country:
-        raise PermissionDenied(_("Investigations are requested by Japan's side."))
-    if agency.status != AgencyStatus.CERTIFIED:
-        raise TransitionError(_("Only a certified agency can be reported for investigation."))
+    policies.check_report(actor, agency)
     if due_on <= timezone.localdate():
         raise InvalidInput(_("The due date must be in the future."))
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from portal.disclosure import disclose_all
 from portal.exceptions import ServiceError
 from portal.filters import FilteredListMixin
+from portal.records.policies import can
 from portal.records.views import SharedRecordPanelsMixin
 from portal.views.base import (
     RestrictedDetailView,
@@ -21,8 +22,8 @@ from portal.views.base import (
     get_restricted_or_404,
 )
 
-from . import services
-from .choices import AGENCY_TRANSITIONS, AgencyStatus, InvestigationStatus
+from . import policies, services
+from .choices import AgencyStatus
 from .filters import AgencyFilterSet, InvestigationFilterSet
 from .forms import (
     AgencyForm,
@@ -51,10 +52,7 @@ class AgencyListView(FilteredListMixin, RestrictedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_register"] = self.request.user.can_write and bool(
-            self.request.user.side_id
-            and is_partner_officer(self.request.user, self.request.user.organization.side.memorandum)
-        )
+        context["can_register"] = can(policies.check_register, self.request.user, None)
         return context
 
 
@@ -67,18 +65,17 @@ class AgencyDetailView(RestrictedDetailView):
         context = super().get_context_data(**kwargs)
         agency, user = self.object, self.request.user
         partner = is_partner_officer(user, agency.memorandum)
-        writer = partner and user.can_write
-        allowed = AGENCY_TRANSITIONS.get(agency.status, frozenset())
         context.update(
             partner=partner,
-            can_edit=writer,
-            can_screen=writer and AgencyStatus.UNDER_SCREENING in allowed,
-            can_certify=writer and AgencyStatus.CERTIFIED in allowed,
-            can_reject=writer and AgencyStatus.REJECTED in allowed,
-            can_revoke=writer and AgencyStatus.REVOKED in allowed,
-            can_reapply=writer and AgencyStatus.APPLICATION_RECEIVED in allowed,
-            can_guide=writer,
-            can_report=(not partner) and user.can_write and agency.status == AgencyStatus.CERTIFIED,
+            # The same checks the services refuse with (agencies.policies).
+            can_edit=can(policies.check_change, user, agency),
+            can_screen=can(policies.check_screen, user, agency),
+            can_certify=can(policies.check_certify, user, agency),
+            can_reject=can(policies.check_reject, user, agency),
+            can_revoke=can(policies.check_revoke, user, agency),
+            can_reapply=can(policies.check_reapply, user, agency),
+            can_guide=can(policies.check_guide, user, agency),
+            can_report=can(policies.check_report, user, agency),
             can_acknowledge=(not partner) and user.can_write,
             events=AgencyEvent.objects.restrict(user)
             .filter(agency=agency)
@@ -216,20 +213,21 @@ class ReapplyView(ServiceActionView):
 class AcknowledgeView(ServiceActionView):
     """Japan records receipt of a certification or revocation."""
 
-    model = SendingAgency
+    model = AgencyEvent
+    success_message = gettext_lazy("Receipt acknowledged.")
 
-    def post(self, request, pk, event_id):
-        agency = get_restricted_or_404(SendingAgency, request.user, pk)
-        event = AgencyEvent.objects.restrict(request.user).filter(agency=agency, pk=event_id).first()
+    def get_object(self, pk, event_id):
+        agency = get_restricted_or_404(SendingAgency, self.request.user, pk)
+        event = AgencyEvent.objects.restrict(self.request.user).filter(agency=agency, pk=event_id).first()
         if event is None:
             raise Http404
-        try:
-            services.acknowledge(event, request.user)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Receipt acknowledged."))
-        return redirect(agency)
+        return event
+
+    def perform(self, event):
+        return services.acknowledge(event, self.request.user)
+
+    def get_success_url(self, event) -> str:
+        return event.agency.get_absolute_url()
 
 
 def screening_view(request, pk, screening_id):
@@ -287,11 +285,9 @@ class InvestigationDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         investigation, user = self.object, self.request.user
-        writer = user.can_write and is_partner_officer(user, investigation.memorandum)
         shown = context["investigation"]  # what this reader may read of it
         context.update(
-            can_assign=writer and investigation.stage == InvestigationStatus.REPORTED,
-            can_send_result=writer and investigation.stage == InvestigationStatus.UNDER_INVESTIGATION,
+            can_send_result=can(policies.check_send_result, user, investigation),
             guidance=shown.guidance.all(),
         )
         return context

@@ -283,3 +283,17 @@ def test_after_a_burst_the_newest_version_gets_its_documents_first(officer, monk
     assert publication.render_documents(middle.pk) is False  # idempotent
     assert len(rendered) == 3
     assert all(p.documents_ready for p in japan.all())
+
+
+def test_the_page_offers_what_the_service_allows(officer, cast, client_for):
+    """One policy for the button and the refusal: "Certify" is not offered while a
+    mandatory criterion fails, nor to Japan's side; it is once the screening is met."""
+    agency = register(officer)
+    screen(agency, officer, failing={1})
+    certify_url = f"/agencies/{agency.pk}/certify/"
+    assert certify_url not in client_for("tj_officer").get(agency.get_absolute_url()).content.decode()
+    services.reject(agency, officer, reason="Criterion 1")
+    services.reapply(agency, officer)
+    screen(agency, officer)
+    assert certify_url in client_for("tj_officer").get(agency.get_absolute_url()).content.decode()
+    assert certify_url not in client_for("tj_analyst").get(agency.get_absolute_url()).content.decode()

@@ -97,8 +97,11 @@ class ServiceActionView(LoginRequiredMixin, View):
     def get_success_url(self, obj) -> str:
         return obj.get_absolute_url()
 
+    def get_object(self, pk, **kwargs):
+        return get_restricted_or_404(self.model, self.request.user, pk, self.action)
+
     def post(self, request, pk, **kwargs):
-        obj = get_restricted_or_404(self.model, request.user, pk, self.action)
+        obj = self.get_object(pk, **kwargs)
         try:
             result = self.perform(obj)
         except ServiceError as exc:
