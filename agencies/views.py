@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.disclosure import disclose_all
-from portal.exceptions import ServiceError
 from portal.filters import FilteredListMixin
 from portal.records.policies import can
 from portal.records.views import SharedRecordPanelsMixin
@@ -23,7 +19,6 @@ from portal.views.base import (
 )
 
 from . import policies, services
-from .choices import AgencyStatus
 from .filters import AgencyFilterSet, InvestigationFilterSet
 from .forms import (
     AgencyForm,
@@ -230,41 +225,42 @@ class AcknowledgeView(ServiceActionView):
         return event.agency.get_absolute_url()
 
 
-def screening_view(request, pk, screening_id):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    screening = get_restricted_or_404(Screening, request.user, screening_id)
-    if screening.agency_id != pk:
-        raise Http404
-    editable = (
-        request.user.can_write
-        and screening.agency.status == AgencyStatus.UNDER_SCREENING
-        and screening.agency.screenings.first() == screening
-    )
-    form = ScreeningForm(request.POST or None, request.FILES or None, screening=screening)
-    if request.method == "POST" and editable and form.is_valid():
-        try:
-            with transaction.atomic():  # the results and their documents, or nothing
-                services.record_screening(screening, request.user, form.results(), form.cleaned_data["note"])
-                for row, file in form.evidence():
-                    services.add_evidence(row, request.user, file)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Screening saved."))
-            return redirect(screening.agency)
-    results = screening.results.select_related("criterion").prefetch_related("attachments")
-    return render(
-        request,
-        "agencies/screening.html",
-        {
-            "screening": screening,
-            "agency": screening.agency,
-            "form": form,
-            "editable": editable,
-            "results": results,
-        },
-    )
+class ScreeningView(ServiceFormView):
+    """A screening's results, criterion by criterion, with their documents; the form
+    while the screening is the agency's current one under screening."""
+
+    model = Screening
+    action = "view"
+    pk_url_kwarg = "screening_id"
+    template_name = "agencies/screening.html"
+    success_message = gettext_lazy("Screening saved.")
+
+    def allowed(self, user) -> bool:
+        return self.object.agency_id == self.kwargs["pk"]
+
+    def get_form(self, form_class=None):
+        return ScreeningForm(**self.get_form_kwargs(), screening=self.object)
+
+    def get_context_data(self, **kwargs):
+        screening = self.object
+        return super().get_context_data(
+            screening=screening,
+            agency=screening.agency,
+            editable=can(policies.check_record_screening, self.request.user, screening),
+            results=screening.results.select_related("criterion").prefetch_related("attachments"),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        screening, user = self.object, self.request.user
+        with transaction.atomic():  # the results and their documents, or nothing
+            services.record_screening(screening, user, form.results(), form.cleaned_data["note"])
+            for row, file in form.evidence():
+                services.add_evidence(row, user, file)
+        return screening.agency
+
+
+screening_view = ScreeningView.as_view()
 
 
 class InvestigationListView(FilteredListMixin, RestrictedListView):

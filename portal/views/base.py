@@ -129,12 +129,15 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     submit = gettext_lazy("Save")
     success_message = ""
     object = None
+    pk_url_kwarg = "pk"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.model is not None:
-            self.object = get_restricted_or_404(self.model, request.user, kwargs["pk"], self.action)
+            self.object = get_restricted_or_404(
+                self.model, request.user, kwargs[self.pk_url_kwarg], self.action
+            )
         if not self.allowed(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
