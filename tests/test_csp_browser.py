@@ -3,7 +3,7 @@ the admin and the security pages load, and the browser reports no violation."""
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD
+from portal.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +17,6 @@ def violations(page) -> list[str]:
         lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None,
     )
     return messages
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_swagger_ui_renders_under_the_policy(browser, live_server, cast):  # noqa: F811

@@ -7,28 +7,17 @@ Tajikistan's findings. axe-core finds no WCAG 2.1 A/AA violation on the investig
 page of either contact point or of the third party."""
 
 import datetime as dt
-import os
 import time
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from portal.demo import DEMO_PASSWORD, demo_pdf
+from portal.demo import demo_pdf
+from portal.testing import browser
+from portal.testing.browser import new_page, no_accessibility_violations, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-#: What axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 FACTS = "Workers say the agency took a deposit of USD 1,800 before departure."
 FINDINGS = "The agency kept deposits from eleven workers; it has returned them."
@@ -36,52 +25,12 @@ FINDINGS = "The agency kept deposits from eleven workers; it has returned them."
 
 @pytest.fixture
 def page(live_server):
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    from agencies import publication
-    from portal.testing.services import CHROMIUM
-
-    publication.published_lists.clear()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(locale="en-US", accept_downloads=True)
-            yield context.new_page()
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-        publication.published_lists.clear()
+    with new_page(accept_downloads=True) as page:
+        yield page
 
 
 def sign_in(page, base, username):
-    """The password alone: the test settings do not require the second factor (as the
-    embedded demo; tests/test_two_factor.py covers it)."""
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    page.select_option("#language-select", "en")  # the demo users read Japanese, Tajik, Russian
-    page.click(".lang-switcher button[type=submit]")
-    page.wait_for_load_state()
-
-
-def sign_out(page):
-    page.click(".user-menu button[type=submit]")
-    page.wait_for_load_state()
-
-
-def no_accessibility_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options=WCAG_21_AA)
-    assert results.response["passes"], "axe-core checked nothing"
-    assert results.violations_count == 0, results.generate_report()
+    browser.sign_in(page, base, username, language="en")  # the demo users read ja, tg, ru
 
 
 def download(page, link) -> bytes:

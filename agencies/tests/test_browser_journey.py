@@ -2,57 +2,18 @@
 contact point sees the notice, the public page shows the agency; the officer revokes it
 and the public page and the feed show the revocation."""
 
-import os
-
 import pytest
 from django.utils import translation
 
-from agencies import publication
-from portal.demo import DEMO_PASSWORD
+from portal.testing.browser import new_page, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def page(live_server):
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    from portal.testing.services import CHROMIUM
-
-    publication.published_lists.clear()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(locale="en-US")
-            yield context.new_page()
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        publication.published_lists.clear()
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def sign_out(page):
-    page.click(".user-menu button[type=submit]")
+    with new_page() as page:
+        yield page
 
 
 def test_certify_notify_publish_revoke(page, live_server, cast):
