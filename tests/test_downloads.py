@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from agencies import services as agency_services
-from agencies.testing import certified, register
+from agencies.testing import register
 from portal import services
 from portal.models import AuditEntry, Organization
 from portal.testing.files import PDF
@@ -26,18 +26,9 @@ def _english():
 
 
 @pytest.fixture
-def attachment(cast, django_capture_on_commit_callbacks):
-    """Japan's report on a certified agency, with a statement as a real small PDF."""
-    with django_capture_on_commit_callbacks(execute=True):
-        agency = certified(cast["tj_officer"])
-    investigation = agency_services.report_for_investigation(
-        cast["jp_officer"],
-        agency,
-        facts="Workers report a deposit of USD 2,000.",
-        due_on=timezone.localdate() + dt.timedelta(days=30),
-        attachments=[SimpleUploadedFile("statement.pdf", PDF)],
-    )
-    return investigation.attachments.get()
+def attachment(reported_investigation):
+    """Japan's statement on its report, a real small PDF."""
+    return reported_investigation.attachments.get()
 
 
 @pytest.fixture

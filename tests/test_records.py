@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from agencies import services as agency_services
 from agencies.choices import AgencyStatus, InvestigationStatus
 from agencies.models import SendingAgency
-from agencies.testing import certified, register
-from portal import services
+from agencies.testing import register
+from portal import outbox, services
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import (
     AuditEntry,
@@ -48,17 +48,8 @@ def _english():
 
 
 @pytest.fixture
-def investigation(cast, django_capture_on_commit_callbacks):
-    """Japan's report on a certified agency, with its statement (a real small PDF)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        agency = certified(cast["tj_officer"])
-        return agency_services.report_for_investigation(
-            cast["jp_officer"],
-            agency,
-            facts="Workers report a deposit of USD 2,000.",
-            due_on=timezone.localdate() + dt.timedelta(days=30),
-            attachments=[SimpleUploadedFile("statement.pdf", PDF)],
-        )
+def investigation(reported_investigation):
+    return reported_investigation
 
 
 def third_party(code: str = "tj-embassy-jp") -> Organization:
@@ -161,6 +152,7 @@ def test_the_assigned_officer_alone_is_e_mailed(cast, investigation, django_capt
         services.assign(investigation, cast["tj_contact"], assignee=cast["tj_analyst"])
     with pytest.raises(PermissionDenied):  # not the receiving side
         services.assign(investigation, cast["jp_contact"], assignee=officer)
+    outbox.drain()  # the report's own notices go out first
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         record = agency_services.assign_investigation(investigation, cast["tj_contact"], assignee=officer)

@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 
 from agencies import services as agency_services
 from agencies.choices import InvestigationOutcome
-from agencies.testing import certified
 from portal import services
 from portal.models import AuditEntry, Organization
 from portal.records.models import Attachment, ConsentRequest
@@ -33,18 +32,8 @@ def _english():
 
 
 @pytest.fixture
-def investigation(cast, django_capture_on_commit_callbacks):
-    """Japan's report on a certified agency, shared with Tajikistan, with Japan's
-    statement as a small PDF."""
-    with django_capture_on_commit_callbacks(execute=True):
-        agency = certified(cast["tj_officer"])
-    return agency_services.report_for_investigation(
-        cast["jp_officer"],
-        agency,
-        facts="Workers report a deposit of USD 2,000.",
-        due_on=timezone.localdate() + dt.timedelta(days=30),
-        attachments=[SimpleUploadedFile("statement.pdf", PDF)],
-    )
+def investigation(reported_investigation):
+    return reported_investigation
 
 
 @pytest.fixture

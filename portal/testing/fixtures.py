@@ -107,3 +107,28 @@ def _fast_password_hasher():
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()
     yield
+
+
+@pytest.fixture
+def reported_investigation(cast, django_capture_on_commit_callbacks):
+    """Japan's report on a certified agency, shared with Tajikistan, with Japan's
+    statement as a real small PDF (``statement.pdf``)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from agencies import services as agency_services
+    from agencies.testing import certified
+
+    from .files import PDF
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = certified(cast["tj_officer"])
+    return agency_services.report_for_investigation(
+        cast["jp_officer"],
+        agency,
+        facts="Workers report a deposit of USD 2,000.",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        attachments=[SimpleUploadedFile("statement.pdf", PDF)],
+    )
