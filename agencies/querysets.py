@@ -98,21 +98,20 @@ class SendingAgencyQuerySet(ScopedQuerySet):
 class AgencyChildQuerySet(ScopedQuerySet):
     """Screenings, guidance: internal to the partner ministry's register."""
 
+    #: The path from the row to its agency.
+    agency_path = "agency__"
+
     def rule(self, user: User, action: str) -> Q:
         side = _side(user)
         if side is None or (action != "view" and user.role not in WRITER_ROLES):
             return NOTHING
-        return _own_register(side, "agency__")
+        return _own_register(side, self.agency_path)
 
 
-class ScreeningResultQuerySet(ScopedQuerySet):
+class ScreeningResultQuerySet(AgencyChildQuerySet):
     """A screening's criterion results and their documents: as the screening."""
 
-    def rule(self, user: User, action: str) -> Q:
-        side = _side(user)
-        if side is None or (action != "view" and user.role not in WRITER_ROLES):
-            return NOTHING
-        return _own_register(side, "screening__agency__")
+    agency_path = "screening__agency__"
 
 
 class AgencyEventQuerySet(ScopedQuerySet):

@@ -43,7 +43,14 @@ def attachment_for(user, pk: int) -> Attachment | None:
     return attachment
 
 
-def serve(handle, filename: str, content_type: str = "") -> FileResponse:
+def serve(request, owner, file, filename: str, content_type: str = "") -> FileResponse:
+    """``file`` as an attachment that no browser sniffs or caches; the download is
+    audited against ``owner`` once the file is open (a missing file is a 404)."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    audit.log("file.downloaded", actor=request.user, obj=owner)
     filename = safe_basename(filename)
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
@@ -62,12 +69,7 @@ class FileDownloadView(LoginRequiredMixin, View):
         if attachment is None:
             audit_denied(request.user, Attachment, pk)  # the same entry for hidden and missing ids
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
-        audit.log("file.downloaded", actor=request.user, obj=attachment)
-        return serve(handle, attachment.name, attachment.media_type)
+        return serve(request, attachment, attachment.file, attachment.name, attachment.media_type)
 
 
 class ConsentLetterView(LoginRequiredMixin, View):
@@ -81,10 +83,5 @@ class ConsentLetterView(LoginRequiredMixin, View):
         if consent is None or not consent.letter:
             audit_denied(request.user, DisclosureConsent, pk)
             raise Http404
-        try:
-            handle = consent.letter.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
-        audit.log("file.downloaded", actor=request.user, obj=consent)
         name = consent.document_reference.replace("/", "-")
-        return serve(handle, f"consent-{name}.pdf", "application/pdf")
+        return serve(request, consent, consent.letter, f"consent-{name}.pdf", "application/pdf")
