@@ -19,7 +19,6 @@ from .choices import Role
 from .exceptions import InvalidInput, PermissionDenied, TransitionError
 from .models import Correspondence, Memorandum, Organization, User
 from .records.services import (  # noqa: F401 - the kit's services, named with the core's
-    _validate,
     acknowledge,
     assign,
     attach,
@@ -34,6 +33,7 @@ from .records.services import (  # noqa: F401 - the kit's services, named with t
     revoke_lapsed_consents,
     share_record,
     update_record,
+    validate,
     withdraw_consent,
     withdraw_draft,
 )
@@ -58,7 +58,7 @@ def draft_correspondence(actor: User, *, recipient: Organization, subject: str, 
 def send_correspondence(record: Correspondence, actor: User) -> Correspondence:
     """Share the letter; the recipient and the other side's contact point are notified.
     One transaction: a letter that cannot be delivered stays a draft."""
-    _validate(_lock(record))
+    validate(_lock(record))
     record = share_record(record, actor)
     contact_point = record.recipient.side.contact_point()
     notifications.notify(

@@ -26,7 +26,7 @@ urlpatterns = [
     path("correspondence/<int:pk>/send/", core.CorrespondenceSendView.as_view(), name="correspondence-send"),
     path(
         "records/<str:app_label>/<str:model_name>/<int:pk>/consent/",
-        core.ConsentCreateView.as_view(),
+        records.ConsentView.as_view(),
         name="consent-create",
     ),
     path("files/<int:pk>/", files.FileDownloadView.as_view(), name="file-download"),

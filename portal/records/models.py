@@ -298,10 +298,6 @@ class SharedRecord(models.Model):
     def time_to_acknowledge(self) -> dt.timedelta | None:
         return self.acknowledged_at - self.shared_at if self.acknowledged_at and self.shared_at else None
 
-    @property
-    def title(self) -> str:
-        return str(self)
-
 
 class ConsentRequest(models.Model):
     """Clause 3, asked: an officer asks the side the information came from to consent

@@ -54,7 +54,7 @@ def _readable(record, actor: User, action: str = "view"):
     return found
 
 
-def _validate(record) -> None:
+def validate(record) -> None:
     """The model's own rules (``clean``), as a refusal with its reasons: the same rules
     for a new record, an edit and a send."""
     try:
@@ -112,7 +112,7 @@ def update_record(record: SharedRecord, actor: User, **fields) -> SharedRecord:
         before = _snapshot(record)
         for name, value in fields.items():
             setattr(record, name, value)
-        _validate(record)
+        validate(record)
         record.save()
         audit.log("record.updated", actor=actor, obj=record, before=before, after=_snapshot(record))
     return record

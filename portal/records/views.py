@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.disclosure import visible_attachments, visible_events
+from portal.forms import ConsentForm
 from portal.models import DisclosureConsent
 from portal.views.base import ServiceActionView, ServiceFormView
 
@@ -142,6 +143,28 @@ class AttachView(RecordKindMixin, ServiceFormView):
             form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
+        return self.object
+
+
+class ConsentView(RecordKindMixin, ServiceFormView):
+    """Record a written consent of one's side, given by a letter outside the portal, for
+    one record of any kind; the page is not found for anyone the policy refuses."""
+
+    form_class = ConsentForm
+    template_name = "portal/consent_form.html"
+    action = "view"
+    success_message = _("The written consent is recorded; the third party can read this record.")
+
+    def allowed(self, user) -> bool:
+        return policies.can(policies.check_consent, user, self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["record"] = context["object"]  # the disclosed view, never the instance
+        return context
+
+    def perform(self, form):
+        services.grant_consent(self.object, self.request.user, **form.cleaned_data)
         return self.object
 
 

@@ -3,9 +3,7 @@ Memorandum and the organizations."""
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -13,9 +11,8 @@ from django.views.generic import TemplateView
 from .. import hooks, services
 from ..choices import RecordStatus
 from ..filters import ConsentFilterSet, CorrespondenceFilterSet, FilteredListMixin, InboxFilterSet
-from ..forms import ConsentForm, CorrespondenceForm
-from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization, SharedRecord
-from ..records import policies
+from ..forms import CorrespondenceForm
+from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization
 from ..records.views import SharedRecordPanelsMixin
 from .base import (
     RestrictedDetailView,
@@ -127,37 +124,6 @@ class CorrespondenceSendView(ServiceActionView):
     @property
     def success_message(self):
         return _("Sent to the other side's contact point.")
-
-
-class ConsentCreateView(ServiceFormView):
-    """Record a written consent of one's side, given by a letter outside the portal, for
-    one record (any shared record kind)."""
-
-    form_class = ConsentForm
-    template_name = "portal/consent_form.html"
-    action = "view"
-    success_message = gettext_lazy("The written consent is recorded; the third party can read this record.")
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            self.model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
-        except LookupError as exc:
-            raise Http404 from exc
-        if not issubclass(self.model, SharedRecord):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def allowed(self, user) -> bool:
-        return policies.can(policies.check_consent, user, self.object)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["record"] = context["object"]  # the disclosed view, never the instance
-        return context
-
-    def perform(self, form):
-        services.grant_consent(self.object, self.request.user, **form.cleaned_data)
-        return self.object
 
 
 class ConsentListView(FilteredListMixin, RestrictedListView):
