@@ -63,6 +63,8 @@ class SendingAgencyAdmin(ReadOnlyAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ["side", "version", "published_at", "content_hash", "pdf_sha256"]
+    list_display = ["side", "version", "published_at", "content_hash", "pdf_sha256", "pdf_withheld"]
     list_filter = ["side"]
     exclude = ["rendered"]
+    # Not editable, so shown only when named: why the version has no PDF yet.
+    readonly_fields = ["pdf_withheld"]

@@ -412,6 +412,8 @@ class Publication(models.Model):
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf_file = models.FileField(upload_to=publication_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    #: Why the PDF is not attached yet (glyphs no installed font has); empty once it is.
+    pdf_withheld = models.CharField(_("PDF withheld"), max_length=300, blank=True, editable=False)
     #: Storage names of gzip copies of the text files, by kind ("json", "csv", "html"),
     #: served to clients that accept gzip; the hashes above are of the files themselves.
     gzip_files = models.JSONField(default=dict, blank=True)

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal import audit, outbox
+from portal.checks import missing_glyphs, withheld_reason
 from portal.models import Memorandum, Side
 from portal.validators import xml_safe
 
@@ -496,15 +497,31 @@ def _attach_documents(publication: Publication) -> None:
             canonical = publication.content.canonical_json.encode()
             _attach(publication, "json", render_json(json_meta(publication), canonical))
             written.append(publication.json_file.name)
+        renderers = {
+            "csv": lambda: render_csv(publication.snapshot),
+            "html": lambda: render_document(publication, "agencies/public/document.html").encode(),
+        }
+        # A version whose PDF was withheld kept its CSV and HTML: not rendered twice.
         texts = {
-            "csv": render_csv(publication.snapshot),
-            "html": render_document(publication, "agencies/public/document.html").encode(),
+            kind: render()
+            for kind, render in renderers.items()
+            if not (getattr(publication, f"{kind}_file") and getattr(publication, f"{kind}_sha256"))
         }
         for kind, content in texts.items():
             _attach(publication, kind, content)
             written.append(getattr(publication, f"{kind}_file").name)
-        _attach(publication, "pdf", render_pdf(publication))
-        written.append(publication.pdf_file.name)
+        # A PDF drawn with empty boxes for glyphs no installed font has would be kept
+        # as this version's for ever: it stays missing (the sweep renders it again once
+        # the fonts are installed) and the reason is shown in admin.
+        with missing_glyphs() as missing:
+            pdf = render_pdf(publication)
+        if missing:
+            publication.pdf_withheld = withheld_reason(missing)
+            logger.error("documents: %s of %s", publication.pdf_withheld, publication)
+        else:
+            publication.pdf_withheld = ""
+            _attach(publication, "pdf", pdf)
+            written.append(publication.pdf_file.name)
         for kind, digest in published.items():
             if digest and getattr(publication, f"{kind}_sha256") != digest:
                 raise RuntimeError(f"{publication}: its {kind} rendered again is not the published one")
@@ -516,6 +533,7 @@ def _attach_documents(publication: Publication) -> None:
             written.append(publication.gzip_files[kind])
         Publication.objects.filter(pk=publication.pk).update(
             gzip_files=publication.gzip_files,
+            pdf_withheld=publication.pdf_withheld,
             **{
                 field: getattr(publication, field)
                 if field.endswith("sha256")

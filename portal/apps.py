@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import audit_chain, notifications, signals  # noqa: F401 - registers handlers and receivers
+        from . import audit_chain, checks, notifications, signals  # noqa: F401 - registers handlers, receivers, checks
         from .querysets import clear_permission_cache
         from .security import lockout, sessions  # noqa: F401 - receivers
 

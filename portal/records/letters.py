@@ -6,6 +6,7 @@ renders any letter a lost task left unrendered."""
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,7 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal import outbox
+from portal.checks import missing_glyphs, withheld_reason
 from portal.models import DisclosureConsent
+
+logger = logging.getLogger(__name__)
 
 
 @outbox.handler("records.consent_letter")
@@ -67,7 +71,13 @@ def render_letter(consent_id: int) -> bool:
         )
         if consent is None or consent.record is None:
             return False
-        pdf = letter_pdf(consent)
+        # A letter drawn with empty boxes (glyphs no installed font has) is not kept: it
+        # stays missing, and the sweep renders it again once the fonts are installed.
+        with missing_glyphs() as missing:
+            pdf = letter_pdf(consent)
+        if missing:
+            logger.error("documents: %s of the consent letter %s", withheld_reason(missing), consent.pk)
+            return False
         consent.letter_sha256 = hashlib.sha256(pdf).hexdigest()
         consent.letter.save(f"consent-{consent.pk}.pdf", ContentFile(pdf), save=False)
         try:
