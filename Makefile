@@ -23,12 +23,18 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed ## Create .venv and install the portal with its test tools
 
 migrate: install ## Apply migrations (SQLite unless DATABASE_URL is set)
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput $(MIGRATE_FLAGS)
 
 seed: migrate ## Create the demo accounts and demo data
 	$(PY) manage.py seed_demo
 
-run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
+# E-mail links point where the portal is served, unless PORTAL_BASE_URL says otherwise.
+run seed: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+# runserver runs the system checks: their findings (missing fonts) are printed once.
+run: MIGRATE_FLAGS = --skip-checks
+
+run: seed ## Install, migrate, seed and serve on 127.0.0.1:8000 (make run HOST=… PORT=… to change)
+	@mkdir -p "$${STATIC_ROOT:-staticfiles}"  # the folder collectstatic fills; WhiteNoise warns without it
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install ## Run the whole suite

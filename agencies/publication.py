@@ -517,7 +517,7 @@ def _attach_documents(publication: Publication) -> None:
             pdf = render_pdf(publication)
         if missing:
             publication.pdf_withheld = withheld_reason(missing)
-            logger.error("documents: %s of %s", publication.pdf_withheld, publication)
+            logger.error("documents: %s: %s", publication, publication.pdf_withheld)
         else:
             publication.pdf_withheld = ""
             _attach(publication, "pdf", pdf)

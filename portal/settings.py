@@ -476,5 +476,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # django-axes reports each sign-in at INFO; the audit trail already records them.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint reports each render step at INFO; fontTools each font it subsets at
+    # INFO and WARNING. A glyph no font has is reported once per render, as an ERROR,
+    # by the code that withholds the PDF (portal.checks.missing_glyphs).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+    },
 }

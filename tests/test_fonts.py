@@ -47,11 +47,22 @@ def test_a_missing_font_is_an_error_in_production(settings, monkeypatch):
     assert "tg" in message.msg and "ja" not in message.msg
 
 
-def test_without_fontconfig_nothing_can_be_said_and_the_check_says_so(settings, monkeypatch):
+def test_without_fontconfig_tools_a_weasyprint_render_tells(settings, monkeypatch):
+    """A slim image has fontconfig's library (Pango needs it) but not ``fc-list``."""
     settings.PRODUCTION = True
     monkeypatch.setattr(font_checks.subprocess, "run", _missing_binary)
+    assert font_checks.check_fonts() == []
+    monkeypatch.setitem(font_checks.SAMPLES, "ru", "Список" + NO_FONT)
     (message,) = font_checks.check_fonts()
-    assert message.level == checks.ERROR and message.id == "portal.E020"
+    assert message.id == "portal.E021" and "ru" in message.msg
+
+
+def test_when_nothing_can_look_for_fonts_the_check_says_so(settings, monkeypatch):
+    settings.PRODUCTION = False
+    monkeypatch.setattr(font_checks.subprocess, "run", _missing_binary)
+    monkeypatch.setattr(font_checks, "_rendered_by_weasyprint", lambda text: None)
+    (message,) = font_checks.check_fonts()
+    assert message.level == checks.WARNING and message.id == "portal.W020"
 
 
 def _missing_binary(*args, **kwargs):

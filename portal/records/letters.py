@@ -76,7 +76,7 @@ def render_letter(consent_id: int) -> bool:
         with missing_glyphs() as missing:
             pdf = letter_pdf(consent)
         if missing:
-            logger.error("documents: %s of the consent letter %s", withheld_reason(missing), consent.pk)
+            logger.error("documents: consent letter %s: %s", consent.pk, withheld_reason(missing))
             return False
         consent.letter_sha256 = hashlib.sha256(pdf).hexdigest()
         consent.letter.save(f"consent-{consent.pk}.pdf", ContentFile(pdf), save=False)
