@@ -30,14 +30,41 @@ from .models import (
 
 
 class AmendmentInline(admin.StackedInline):
+    """Amendments are recorded by a contact point (``services.record_amendment``: both
+    written consents, audited, the other side told); here they are shown, not written."""
+
     model = Amendment
     extra = 0
+    can_delete = False
+    readonly_fields = [
+        "agreed_on",
+        "summary_ja",
+        "summary_en",
+        "summary_ru",
+        "summary_tg",
+        "japan_consent_reference",
+        "partner_consent_reference",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Memorandum)
 class MemorandumAdmin(admin.ModelAdmin):
+    """The termination notice is recorded by a contact point (``services.notify_termination``:
+    once, audited, the other side told); here it is shown, not written."""
+
     list_display = ["title_en", "partner_country", "commenced_on", "termination_notified_on"]
+    readonly_fields = ["termination_notified_on", "termination_notified_by", "ends_on"]
     inlines = [AmendmentInline]
+
+    @admin.display(description=_("ends on"))
+    def ends_on(self, obj):
+        return obj.ends_on
 
 
 @admin.register(Side)

@@ -48,6 +48,7 @@ ACTIONS: dict[str, Any] = {
     "consent.expired": _("Written consent expired"),
     "notification.read": _("Inbox item marked as read"),
     "memorandum.termination_notified": _("Termination of the Memorandum notified"),
+    "memorandum.amended": _("Amendment of the Memorandum recorded"),
     "auth.session_expired": _("Session ended by the idle or absolute time limit"),
     "auth.session_ended": _("Session ended by its user"),
     "auth.locked_out": _("Sign-in locked after repeated failures"),

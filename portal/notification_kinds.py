@@ -18,6 +18,11 @@ KINDS: dict[str, Any] = {
     "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
     "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
     "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
+    "memorandum.termination_notified": _(
+        "%(sender)s gave notice that it wishes to end the Memorandum (notice of %(notified_on)s); "
+        "it ends on %(ends_on)s."
+    ),
+    "memorandum.amended": _("%(sender)s recorded an amendment of the Memorandum agreed on %(agreed_on)s."),
     "audit.head": _(
         "Audit chain head: entry %(entry)s, hash %(hash)s. Keep this message: it shows later "
         "that the audit trail up to this entry was not rewritten."

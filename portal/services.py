@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, notifications
-from .choices import Role
-from .exceptions import InvalidInput, PermissionDenied, TransitionError
-from .models import Correspondence, Memorandum, Organization, User
+from . import audit, notifications, policies
+from .exceptions import InvalidInput, PermissionDenied
+from .models import Amendment, Correspondence, Memorandum, Organization, User
 from .records.services import (  # noqa: F401 - the kit's services, named with the core's
     acknowledge,
     assign,
@@ -87,21 +86,16 @@ def mark_read(notification, actor: User):
     return notification
 
 
-# --- Memorandum (clause 10) -----------------------------------------------------------
+# --- Memorandum (clauses 9 and 10) ----------------------------------------------------
 
 
 def notify_termination(memorandum: Memorandum, actor: User, *, notified_on: dt.date) -> Memorandum:
     """Record a side's notice that it wishes to end the Memorandum; it ends six months
-    later."""
-    if actor.role != Role.CONTACT_POINT_OFFICER:
-        raise PermissionDenied(_("Only a contact-point officer records a termination notice."))
-    side = actor.organization.side if actor.organization_id else None
+    later. The other side's contact point is told in the same transaction."""
+    side = policies.acting_side(actor, memorandum)
     with transaction.atomic():
         memorandum = Memorandum.objects.select_for_update().get(pk=memorandum.pk)
-        if memorandum.termination_notified_on is not None:
-            raise TransitionError(_("A termination notice has already been recorded."))
-        if side is None or side.memorandum_id != memorandum.pk:
-            raise InvalidInput(_("The notice is given by one of the two sides."))
+        policies.check_terminate(actor, memorandum)
         memorandum.termination_notified_on = notified_on
         memorandum.termination_notified_by = side
         memorandum.save(update_fields=["termination_notified_on", "termination_notified_by"])
@@ -111,4 +105,71 @@ def notify_termination(memorandum: Memorandum, actor: User, *, notified_on: dt.d
             obj=memorandum,
             after={"notified_on": notified_on.isoformat(), "ends_on": memorandum.ends_on.isoformat()},
         )
+        notifications.notify(
+            {side.counterpart().contact_point().pk},
+            "memorandum.termination_notified",
+            sender=actor.organization,
+            url=memorandum.get_absolute_url(),
+            params={"notified_on": notified_on.isoformat(), "ends_on": memorandum.ends_on.isoformat()},
+        )
     return memorandum
+
+
+def record_amendment(
+    memorandum: Memorandum,
+    actor: User,
+    *,
+    agreed_on: dt.date,
+    summary_en: str,
+    summary_ja: str = "",
+    summary_ru: str = "",
+    summary_tg: str = "",
+    japan_consent_reference: str,
+    partner_consent_reference: str,
+) -> Amendment:
+    """Clause 9: record an amendment or supplement that both sides agreed in writing.
+    Either side's contact point records it, citing both written consents; the other
+    side's contact point is told."""
+    side = policies.acting_side(actor, memorandum)
+    japan_consent_reference = (japan_consent_reference or "").strip()
+    partner_consent_reference = (partner_consent_reference or "").strip()
+    if not japan_consent_reference or not partner_consent_reference:
+        raise InvalidInput(_("An amendment needs the written consent of both sides: give both references."))
+    if not (summary_en or "").strip():
+        raise InvalidInput(_("An amendment needs a summary in English."))
+    if agreed_on > timezone.localdate():
+        raise InvalidInput(_("An amendment is recorded once agreed: its date cannot be in the future."))
+    with transaction.atomic():
+        memorandum = Memorandum.objects.select_for_update().get(pk=memorandum.pk)
+        policies.check_amend(actor, memorandum)
+        amendment = Amendment(
+            memorandum=memorandum,
+            agreed_on=agreed_on,
+            summary_en=summary_en.strip(),
+            summary_ja=summary_ja.strip(),
+            summary_ru=summary_ru.strip(),
+            summary_tg=summary_tg.strip(),
+            japan_consent_reference=japan_consent_reference,
+            partner_consent_reference=partner_consent_reference,
+        )
+        validate(amendment)
+        amendment.save()
+        audit.log(
+            "memorandum.amended",
+            actor=actor,
+            obj=memorandum,
+            after={
+                "amendment": amendment.pk,
+                "agreed_on": agreed_on.isoformat(),
+                "japan_consent_reference": japan_consent_reference,
+                "partner_consent_reference": partner_consent_reference,
+            },
+        )
+        notifications.notify(
+            {side.counterpart().contact_point().pk},
+            "memorandum.amended",
+            sender=actor.organization,
+            url=memorandum.get_absolute_url(),
+            params={"agreed_on": agreed_on.isoformat()},
+        )
+    return amendment

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import hooks
 from .records import views as records
-from .views import account, auth, core, errors, files, public
+from .views import account, auth, core, errors, files, memorandum, public
 from .views import audit as audit_views
 
 public_patterns = (
@@ -48,7 +48,17 @@ urlpatterns = [
     path("consents/", core.ConsentListView.as_view(), name="consent-list"),
     path("consents/<int:pk>/letter/", files.ConsentLetterView.as_view(), name="consent-letter"),
     path("consents/<int:pk>/withdraw/", core.ConsentWithdrawView.as_view(), name="consent-withdraw"),
-    path("memorandum/<int:pk>/", core.MemorandumDetailView.as_view(), name="memorandum-detail"),
+    path("memorandum/<int:pk>/", memorandum.MemorandumDetailView.as_view(), name="memorandum-detail"),
+    path(
+        "memorandum/<int:pk>/terminate/",
+        memorandum.MemorandumTerminateView.as_view(),
+        name="memorandum-terminate",
+    ),
+    path(
+        "memorandum/<int:pk>/amendments/new/",
+        memorandum.AmendmentCreateView.as_view(),
+        name="memorandum-amendment-new",
+    ),
     path("organizations/", core.OrganizationListView.as_view(), name="organization-list"),
     path("public/", include(public_patterns)),
     *(path(prefix, include(module)) for prefix, module in hooks.URLS),

@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
-from ..models import Correspondence, Memorandum, Notification, Organization, Side
+from ..models import Amendment, Correspondence, Memorandum, Notification, Organization, Side
 from ..records.api import (  # noqa: F401 - the kit's consent serializers, named with the core's
     DisclosureConsentSerializer,
     GrantConsentSerializer,
     SharedRecordFieldsMixin,
 )
-from .base import PortalModelSerializer
+from .base import PortalModelSerializer, PortalSerializer
 
 
 class SideSerializer(PortalModelSerializer):
@@ -15,8 +15,36 @@ class SideSerializer(PortalModelSerializer):
         fields = ["id", "code", "country", "name_ja", "name_en", "name_ru", "name_tg"]
 
 
+class AmendmentSerializer(PortalModelSerializer):
+    """Clause 9: an amendment or supplement, with both sides' written consent. The body
+    of ``POST /memoranda/{id}/amendments/``, recorded by ``services.record_amendment``."""
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "agreed_on",
+            "summary_ja",
+            "summary_en",
+            "summary_ru",
+            "summary_tg",
+            "japan_consent_reference",
+            "partner_consent_reference",
+        ]
+        read_only_fields = ["id"]
+
+
+class TerminationNoticeSerializer(PortalSerializer):
+    """Clause 10: the day a side told the other that it wishes to end the Memorandum."""
+
+    notified_on = serializers.DateField(
+        help_text="The day of the notice; the Memorandum ends six months later."
+    )
+
+
 class MemorandumSerializer(PortalModelSerializer):
     sides = SideSerializer(many=True, read_only=True)
+    amendments = AmendmentSerializer(many=True, read_only=True)
     ends_on = serializers.DateField(
         read_only=True,
         allow_null=True,
@@ -41,6 +69,7 @@ class MemorandumSerializer(PortalModelSerializer):
             "termination_notified_by",
             "ends_on",
             "sides",
+            "amendments",
         ]
 
 

@@ -7,11 +7,13 @@ from ..models import Correspondence, DisclosureConsent, Memorandum, Notification
 from ..records.api import SharedRecordActionsMixin
 from .base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from .serializers import (
+    AmendmentSerializer,
     CorrespondenceSerializer,
     DisclosureConsentSerializer,
     MemorandumSerializer,
     NotificationSerializer,
     OrganizationSerializer,
+    TerminationNoticeSerializer,
 )
 
 
@@ -21,9 +23,32 @@ class MemorandumViewSet(RestrictedReadOnlyViewSet):
     model = Memorandum
     serializer_class = MemorandumSerializer
     ordering = ["id"]
+    # Reference data no one changes directly: the services decide who records a
+    # termination notice or an amendment (portal.policies).
+    action_permissions = {"terminate": "view", "amendments": "view"}
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("sides").order_by("id")
+        return super().get_queryset().prefetch_related("sides", "amendments").order_by("id")
+
+    @extend_schema(request=TerminationNoticeSerializer, responses=MemorandumSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """Clause 10: a contact-point officer records its side's termination notice, once."""
+        memorandum = self.get_object()
+        body = self.validated_body(TerminationNoticeSerializer)
+        memorandum = services.notify_termination(memorandum, request.user, **body)
+        return Response(self.get_serializer(self.get_queryset().get(pk=memorandum.pk)).data)
+
+    @extend_schema(request=AmendmentSerializer, responses={201: AmendmentSerializer})
+    @action(detail=True, methods=["post"])
+    def amendments(self, request, pk=None):
+        """Clause 9: a contact-point officer records an amendment with both sides' written consent."""
+        memorandum = self.get_object()
+        body = self.validated_body(AmendmentSerializer)
+        amendment = services.record_amendment(memorandum, request.user, **body)
+        return Response(
+            AmendmentSerializer(amendment, context=self.get_serializer_context()).data, status=201
+        )
 
 
 class OrganizationViewSet(RestrictedReadOnlyViewSet):

@@ -717,3 +717,83 @@ for _action in [
     ),
 ]:
     matrix.register(_action)
+
+
+# --- The Memorandum (clauses 9 and 10) ------------------------------------------------
+# Either side's contact point records a termination notice (once) and an amendment with
+# both written consents; the Memorandum is reference data every signed-in user reads, so
+# the others are shown the form's refusal (pages) or a 403 (API), never a 404. There is
+# one Memorandum in the matrix's world, so the second notice's refusal (409) is
+# tests/test_memorandum.py's, not a wrong-state action here.
+
+
+def memorandum_in_force(w) -> dict:
+    from portal.models import Memorandum
+
+    return {"memorandum": Memorandum.objects.get(partner_country="TJ")}
+
+
+def _amendment(f) -> dict:
+    return {
+        "agreed_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "summary_en": "Annex on the exchange of statistics.",
+        "japan_consent_reference": "MOFA-2026-117",
+        "partner_consent_reference": "MFA-TJ-2026-42",
+    }
+
+
+_CONTACT_POINTS = frozenset({"jp-contact", "tj-contact"})
+_MEMORANDUM_PAGE = {
+    **each(_CONTACT_POINTS, 302),
+    "anonymous": LOGIN,
+    "*": Refused(200),
+}
+_API_MEMORANDUM_NO = {**API_READ_ONLY, **each(WRITERS, 403), "superuser": 403}
+
+for _action in [
+    matrix.Action(
+        "memorandum.terminate",
+        "post",
+        url=lambda f: f"/memorandum/{f.memorandum.pk}/terminate/",
+        data=lambda f: {"notified_on": timezone.localdate().isoformat()},
+        setup=memorandum_in_force,
+        expected=_MEMORANDUM_PAGE,
+        audit="memorandum.termination_notified",
+        outbox={"notify"},
+        row=matrix.row_of("memorandum"),
+    ),
+    matrix.Action(
+        "memorandum.amend",
+        "post",
+        url=lambda f: f"/memorandum/{f.memorandum.pk}/amendments/new/",
+        data=_amendment,
+        setup=memorandum_in_force,
+        expected=_MEMORANDUM_PAGE,
+        audit="memorandum.amended",
+        outbox={"notify"},
+        row=matrix.count_of("portal.Amendment"),
+    ),
+    matrix.Action(
+        "api.memorandum.terminate",
+        "post",
+        url=lambda f: f"/api/v1/memoranda/{f.memorandum.pk}/terminate/",
+        data=lambda f: {"notified_on": timezone.localdate().isoformat()},
+        setup=memorandum_in_force,
+        expected={**_API_MEMORANDUM_NO, **each(_CONTACT_POINTS, 200)},
+        audit="memorandum.termination_notified",
+        outbox={"notify"},
+        row=matrix.row_of("memorandum"),
+    ),
+    matrix.Action(
+        "api.memorandum.amend",
+        "post",
+        url=lambda f: f"/api/v1/memoranda/{f.memorandum.pk}/amendments/",
+        data=_amendment,
+        setup=memorandum_in_force,
+        expected={**_API_MEMORANDUM_NO, **each(_CONTACT_POINTS, 201)},
+        audit="memorandum.amended",
+        outbox={"notify"},
+        row=matrix.count_of("portal.Amendment"),
+    ),
+]:
+    matrix.register(_action)
