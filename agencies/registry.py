@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, hooks, notifications
+from portal import audit, hooks, inbox, notifications
 
 AUDIT_ACTIONS = {
     "agency.registered": _("Sending agency registered"),
@@ -94,6 +94,49 @@ def seed_demo(users) -> None:
     seed(users)
 
 
+#: Rows an agencies card shows on the home page.
+CARD_LIMIT = 10
+
+
+def awaiting_japan_acknowledgement(user) -> dict | None:
+    """Japan's writers: certifications and revocations provided to Japan and not yet
+    acknowledged (7(2), 7(4)), those this user may acknowledge."""
+    from . import policies
+    from .choices import AgencyStatus
+    from .models import AgencyEvent
+
+    organization = getattr(user, "organization", None)
+    if organization is None or organization.side_id is None or not getattr(user, "can_write", False):
+        return None
+    side = organization.side
+    if side.country == side.memorandum.partner_country:
+        return None
+    events = (
+        AgencyEvent.objects.restrict(user)
+        .filter(to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at__isnull=True)
+        .select_related("agency__memorandum")
+        .order_by("at", "pk")[:CARD_LIMIT]
+    )
+    rows = [event for event in events if policies.can(policies.check_acknowledge, user, event)]
+    return {"rows": rows}
+
+
+def awaiting_screening(user) -> dict | None:
+    """The partner ministry's officers: applications received and screenings under way."""
+    from . import policies
+    from .choices import AgencyStatus
+    from .models import SendingAgency
+
+    if not policies.can(policies.check_register, user, None):
+        return None
+    agencies = (
+        SendingAgency.objects.restrict(user)
+        .filter(status__in=[AgencyStatus.APPLICATION_RECEIVED, AgencyStatus.UNDER_SCREENING])
+        .order_by("updated_at", "pk")[:CARD_LIMIT]
+    )
+    return {"rows": list(agencies)}
+
+
 def register() -> None:
     from .api.urls import ROUTES
 
@@ -117,6 +160,12 @@ def register() -> None:
     )
     hooks.register_nav_item(hooks.NavItem(_("Investigations"), "agencies:investigations", order=20))
     hooks.register_seeder(seed_demo, order=10)
+    hooks.register_home_card(
+        hooks.HomeCard("agencies/cards/acknowledge.html", awaiting_japan_acknowledgement, 15)
+    )
+    hooks.register_home_card(hooks.HomeCard("agencies/cards/screening.html", awaiting_screening, 15))
+    # Acknowledging what an inbox item announced resolves the item (portal.inbox).
+    inbox.resolves("acknowledge", "investigation.reported", "agency.certified", "agency.revoked")
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

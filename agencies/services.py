@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, notifications, outbox
+from portal import audit, inbox, notifications, outbox
 from portal.exceptions import InvalidInput, TransitionError
 from portal.models import Memorandum, User
 from portal.records import services as kit
@@ -324,6 +324,7 @@ def acknowledge(event: AgencyEvent, actor: User) -> AgencyEvent:
         event.acknowledged_by = actor
         event.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit.log("agency.acknowledged", actor=actor, obj=event.agency, after={"event": event.pk})
+        inbox.resolve_items(actor, "acknowledge", event.agency.get_absolute_url(), params={"event": event.pk})
     return event
 
 

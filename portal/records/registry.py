@@ -1,4 +1,4 @@
-"""What the kit adds at start-up: its audit actions, inbox kinds and outbox handler."""
+"""What the kit adds at start-up: its audit actions, inbox kinds, outbox handler and home cards."""
 
 from datetime import timedelta
 
@@ -34,6 +34,20 @@ NOTIFICATION_KINDS = {
 }
 
 
+def register_home_cards() -> None:
+    """The work queue of every record kind (``portal.records.cards``), first on the home page."""
+    from . import cards
+
+    for order, name, context in (
+        (10, "awaiting", cards.awaiting_acknowledgement),
+        (20, "assigned", cards.assigned_to_me),
+        (30, "due", cards.due),
+        (40, "drafts", cards.drafts),
+        (10, "disclosed", cards.disclosed),
+    ):
+        hooks.register_home_card(hooks.HomeCard(f"records/cards/{name}.html", context, order))
+
+
 def register() -> None:
     from . import letters  # noqa: F401 - registers the consent-letter outbox handler
 
@@ -56,6 +70,7 @@ def register() -> None:
         expires=60 * 60,
     )
     hooks.register_task_route("portal.records.tasks.render_consent_letter", queue="documents")
+    register_home_cards()
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from portal import audit, notifications, outbox
+from portal import audit, inbox, notifications, outbox
 from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput, PermissionDenied
 from portal.models import DisclosureConsent, Organization, User
@@ -185,6 +185,7 @@ def acknowledge(record: SharedRecord, actor: User) -> SharedRecord:
         audit.log(
             "record.acknowledged", actor=actor, obj=record, after={"acknowledged_at": record.acknowledged_at}
         )
+        inbox.resolve_items(actor, "acknowledge", record.get_absolute_url())
         notifications.notify(
             [record.origin_id],
             "record.acknowledged",
@@ -209,6 +210,7 @@ def assign(record: SharedRecord, actor: User, *, assignee: User) -> SharedRecord
             record.acknowledged_at, record.acknowledged_by = timezone.now(), actor
             fields += ["acknowledged_at", "acknowledged_by"]
             record_event(record, "acknowledged", actor=actor)
+            inbox.resolve_items(actor, "acknowledge", record.get_absolute_url())
         record.save(update_fields=fields)
         record_event(record, "assigned", actor=actor, changes={"assigned_to": assignee.get_username()})
         for field_name, target in type(record).assignment_moves.items():

@@ -226,6 +226,20 @@ matrix.register(
     )
 )
 
+matrix.register(
+    matrix.Action(
+        "inbox.read_all",
+        "post",
+        url=lambda f: "/inbox/read-all/",
+        setup=japan_inbox_item,
+        # Each member marks its own organization's inbox: with nothing unread there,
+        # nothing is written and the inbox says so.
+        expected={**each({"jp-contact", "jp-administrator"}, 302), "anonymous": LOGIN, "*": Refused(302)},
+        audit="notification.read",
+        row=matrix.row_of("notification"),
+    )
+)
+
 # --- API ------------------------------------------------------------------------------
 
 #: Analysts, administrators and third parties may not write through the API at all

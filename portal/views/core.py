@@ -3,12 +3,17 @@ Memorandum and the organizations."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 from django.views.generic import TemplateView
 
-from .. import hooks, services
+from .. import hooks, inbox, services
 from ..choices import RecordStatus
 from ..filters import ConsentFilterSet, CorrespondenceFilterSet, FilteredListMixin, InboxFilterSet
 from ..forms import CorrespondenceForm
@@ -19,26 +24,27 @@ from .base import (
     RestrictedListView,
     ServiceActionView,
     ServiceFormView,
+    get_restricted_or_404,
 )
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """What awaits my organization: unread inbox items and our drafts, then the cards
-    the apps registered (``portal.hooks.register_home_card``), each with what its
-    provider gives for this user."""
+    """A work queue: first the cards the apps registered (``portal.hooks.register_home_card``:
+    the kit's awaiting acknowledgement, assigned to me, due and overdue, drafts, for every
+    record kind; the agencies' own), each with what its provider gives for this user,
+    then the recent unread inbox items. A third party's home is what was disclosed to it
+    (the kit's card), nothing else."""
 
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        context["unread"] = Notification.objects.restrict(user).unread().select_related("sender")[:10]
-        context["drafts"] = (
-            Correspondence.objects.restrict(user, "change")
-            .filter(status=RecordStatus.DRAFT, origin_id=user.organization_id)
-            .select_related("recipient")[:10]
-        )
-        context["memorandum"] = Memorandum.objects.restrict(user).order_by("pk").first()
+        organization = user.organization
+        context["third_party"] = third_party = organization is not None and organization.is_third_party
+        if not third_party:
+            context["unread"] = Notification.objects.restrict(user).unread().select_related("sender")[:10]
+            context["memorandum"] = Memorandum.objects.restrict(user).order_by("pk").first()
         cards = ((card.template, card.context(user)) for card in hooks.HOME_CARDS)
         context["home_cards"] = [
             {"template": template, "context": card} for template, card in cards if card is not None
@@ -55,15 +61,58 @@ class InboxView(FilteredListMixin, RestrictedListView):
     def get_queryset(self):
         return super().get_queryset().select_related("sender", "read_by")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["back"] = self.request.get_full_path()
+        return context
+
+
+def local_path(url: str, fallback: str) -> str:
+    """``url`` if it is a path on this site, else ``fallback``: an inbox item or a
+    ``next`` parameter never sends the reader elsewhere (no open redirect)."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return fallback
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Opening an inbox item marks it read (audited, by ``services.mark_read``) and goes
+    to what it is about."""
+
+    def get(self, request, pk):
+        notification = get_restricted_or_404(Notification, request.user, pk, "view")
+        services.mark_read(notification, request.user)
+        return redirect(local_path(notification.url, reverse("inbox")))
+
 
 class NotificationReadView(ServiceActionView):
+    """Mark one item read and stay on the inbox (its filters and page kept)."""
+
     model = Notification
 
     def perform(self, obj):
         return services.mark_read(obj, self.request.user)
 
     def get_success_url(self, obj) -> str:
-        return obj.url or "/inbox/"
+        return local_path(self.request.POST.get("next", ""), reverse("inbox"))
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    """Mark every unread item of the organization's inbox read (one audit entry)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = inbox.mark_all_read(request.user)
+        if count:
+            messages.success(
+                request,
+                ngettext("%(count)d item marked as read.", "%(count)d items marked as read.", count)
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("There was nothing unread."))
+        return redirect(local_path(request.POST.get("next", ""), reverse("inbox")))
 
 
 class CorrespondenceListView(FilteredListMixin, RestrictedListView):
