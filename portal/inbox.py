@@ -40,16 +40,21 @@ def _mark(items, actor: User, **after) -> int:
 
 
 def resolve_items(actor: User, action: str, url: str, *, params: dict | None = None) -> int:
-    """Mark read, as read by ``actor``, the unread items of the actor's organization
-    about ``url`` whose kind asks for ``action`` (and whose ``params`` hold ``params``:
-    the one event of an agency that was acknowledged). Call inside the acting service's
-    transaction; returns how many were resolved."""
+    """Mark read, as read by ``actor``, the unread items about ``url`` whose kind asks
+    for ``action`` (and whose ``params`` hold ``params``: the one event of an agency that
+    was acknowledged), in the inboxes of the actor's whole side: the item that asked is
+    in the contact point's inbox, and any officer of the side may do what it asked.
+    Call inside the acting service's transaction; returns how many were resolved."""
     kinds = RESOLVED_BY.get(action)
-    if not kinds or not url or getattr(actor, "organization_id", None) is None:
+    organization = getattr(actor, "organization", None)
+    if not kinds or not url or organization is None:
         return 0
-    items = Notification.objects.filter(
-        organization_id=actor.organization_id, url=url, kind__in=kinds, read_at__isnull=True
+    mine = (
+        {"organization__side_id": organization.side_id}
+        if organization.side_id
+        else {"organization_id": organization.pk}
     )
+    items = Notification.objects.filter(url=url, kind__in=kinds, read_at__isnull=True, **mine)
     for key, value in (params or {}).items():
         items = items.filter(**{f"params__{key}": value})
     return _mark(items, actor, resolved_by=action)

@@ -267,12 +267,17 @@ def test_acknowledging_a_certification_resolves_its_item_only(cast):
         cast["jp_contact"], url=agency.get_absolute_url(), kind="agency.revoked", event=event.pk + 1000
     )
 
-    agency_services.acknowledge(event, cast["jp_contact"])
+    # An officer of Japan's ISA (not the contact point) acknowledges: the contact point's
+    # item, which asked for it, is resolved too (the whole side's inboxes).
+    agency_services.acknowledge(event, cast["jp_officer"])
 
     announced.refresh_from_db()
     other.refresh_from_db()
-    assert announced.read_by == cast["jp_contact"]
+    assert announced.read_by == cast["jp_officer"]
     assert other.read_at is None
+    assert not Notification.objects.filter(
+        organization__side__country="TJ", kind="agency.certified", read_at__isnull=False
+    ).exists()
 
 
 # --- Queries -----------------------------------------------------------------------------
