@@ -209,3 +209,20 @@ def test_admin_shows_the_clauses_fields_read_only(client_for, cast, memorandum):
         Memorandum.objects.filter(pk=memorandum.pk).values().get()["termination_notified_on"]
         == (before["termination_notified_on"])
     )
+
+
+def test_the_amendment_form_refuses_control_characters(client_for):
+    from portal.models import Memorandum
+
+    memorandum = Memorandum.objects.order_by("pk").first()
+    response = client_for("jp_contact").post(
+        f"/memorandum/{memorandum.pk}/amendments/new/",
+        {
+            "agreed_on": "2026-01-05",
+            "summary_en": "Adds\x07 a sector",  # a control character the middleware lets through
+            "japan_consent_reference": "JP-1",
+            "partner_consent_reference": "TJ-1",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["summary_en"]
+    assert not memorandum.amendments.exists()

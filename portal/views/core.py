@@ -199,18 +199,6 @@ class ConsentWithdrawView(ServiceActionView):
         return _("The consent is withdrawn; the third party can no longer read the record.")
 
 
-class MemorandumDetailView(RestrictedDetailView):
-    model = Memorandum
-    template_name = "portal/memorandum_detail.html"
-    context_object_name = "memorandum"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sides"] = self.object.sides.prefetch_related("organizations")
-        context["amendments"] = self.object.amendments.all()
-        return context
-
-
 class OrganizationListView(RestrictedListView):
     model = Organization
     template_name = "portal/organization_list.html"

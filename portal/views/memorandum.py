@@ -13,25 +13,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import policies, services
+from ..forms_base import PortalForm
 from ..models import TERMINATION_NOTICE_MONTHS, Amendment, Memorandum, add_months
-from .base import ServiceFormView
-from .core import MemorandumDetailView as _CoreMemorandumDetailView
+from .base import RestrictedDetailView, ServiceFormView
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MemorandumDetailView(_CoreMemorandumDetailView):
-    """The Memorandum, with the forms its viewer may use (``portal.policies``)."""
+class MemorandumDetailView(RestrictedDetailView):
+    """The Memorandum, its sides and amendments, with the forms its viewer may use
+    (``portal.policies``)."""
+
+    model = Memorandum
+    template_name = "portal/memorandum_detail.html"
+    context_object_name = "memorandum"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["sides"] = self.object.sides.prefetch_related("organizations")
+        context["amendments"] = self.object.amendments.all()
         user = self.request.user
         context["can_terminate"] = policies.can(policies.check_terminate, user, self.object)
         context["can_amend"] = policies.can(policies.check_amend, user, self.object)
         return context
 
 
-class TerminationForm(forms.Form):
+class TerminationForm(PortalForm):
     notified_on = forms.DateField(
         label=gettext_lazy("Date of the notice"),
         widget=_DATE,
@@ -44,7 +51,7 @@ def _label(name: str):
     return capfirst(Amendment._meta.get_field(name).verbose_name)
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(PortalForm):
     agreed_on = forms.DateField(label=_label("agreed_on"), widget=_DATE)
     summary_en = forms.CharField(label=_label("summary_en"), widget=forms.Textarea(attrs={"rows": 3}))
     summary_ja = forms.CharField(
