@@ -148,17 +148,20 @@ def register() -> None:
     hooks.register_enum_name("AgencyStatusEnum", "agencies.choices.AgencyStatus")
     hooks.register_enum_name("InvestigationStatusEnum", "agencies.choices.InvestigationStatus")
     hooks.register_enum_name("CriterionResultEnum", "agencies.choices.CriterionResult")
-    # Every signed-in user sees both entries, as before: what each list shows is
-    # restricted by the list itself.
+    # Officers of both sides; a third party reaches what was disclosed to it from its
+    # home, and the certified list from the public site.
     hooks.register_nav_item(
         hooks.NavItem(
             _("Sending agencies"),
             "agencies:list",
+            visible=hooks.officers_only,
             current=under_agencies,
             order=10,
         )
     )
-    hooks.register_nav_item(hooks.NavItem(_("Investigations"), "agencies:investigations", order=20))
+    hooks.register_nav_item(
+        hooks.NavItem(_("Investigations"), "agencies:investigations", visible=hooks.officers_only, order=20)
+    )
     hooks.register_seeder(seed_demo, order=10)
     hooks.register_home_card(
         hooks.HomeCard("agencies/cards/acknowledge.html", awaiting_japan_acknowledgement, 15)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from portal.disclosure import disclose_all
@@ -48,6 +49,7 @@ class AgencyListView(FilteredListMixin, RestrictedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_register"] = can(policies.check_register, self.request.user, None)
+        context["public_url"] = reverse("public:index")
         return context
 
 

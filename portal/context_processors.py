@@ -29,9 +29,11 @@ def portal(request):
     apps' menu entries."""
     unread = 0
     navigation = []
+    third_party = False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         navigation = app_navigation(request, user)
+        third_party = hooks.is_third_party_user(user)
         if user.organization_id:
             from .models import Notification
 
@@ -42,4 +44,5 @@ def portal(request):
         "portal_production": settings.PRODUCTION,
         "portal_can_read_audit": can_read_audit(user) if user is not None else False,
         "portal_nav": navigation,
+        "portal_third_party": third_party,
     }

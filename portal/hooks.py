@@ -132,6 +132,19 @@ def register_home_card(card: HomeCard) -> None:
     HOME_CARDS.sort(key=lambda entry: entry.order)
 
 
+def is_third_party_user(user) -> bool:
+    """Whether ``user`` signs in for a third-party organization (no side)."""
+    organization = getattr(user, "organization", None) if getattr(user, "organization_id", None) else None
+    return organization is not None and organization.is_third_party
+
+
+def officers_only(user) -> bool:
+    """``NavItem.visible`` for the officers' registers: a third party's menu is what
+    was disclosed to it (its home and the consents), never an officer register that
+    would show it an empty list (issue 10, item 6)."""
+    return not is_third_party_user(user)
+
+
 def nav_items_for(user) -> list[NavItem]:
     """The apps' menu entries ``user`` sees."""
     return [item for item in NAVIGATION if item.visible is None or item.visible(user)]
