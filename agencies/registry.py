@@ -81,9 +81,17 @@ def register_beat() -> None:
     hooks.register_task_route("agencies.tasks.render_documents", queue="documents")
 
 
+INVESTIGATION_PAGES = frozenset({"investigations", "investigation", "assign", "result"})
+
+
 def under_agencies(match) -> bool:
-    """The menu's "Sending agencies" is the current entry on every page of the app."""
-    return match is not None and match.app_name == "agencies"
+    """The menu's "Sending agencies" is the current entry on the app's agency pages."""
+    return match is not None and match.app_name == "agencies" and match.url_name not in INVESTIGATION_PAGES
+
+
+def under_investigations(match) -> bool:
+    """ "Investigations" is the current entry on every investigation's page, not only its list."""
+    return match is not None and match.app_name == "agencies" and match.url_name in INVESTIGATION_PAGES
 
 
 def seed_demo(users) -> None:
@@ -160,7 +168,13 @@ def register() -> None:
         )
     )
     hooks.register_nav_item(
-        hooks.NavItem(_("Investigations"), "agencies:investigations", visible=hooks.officers_only, order=20)
+        hooks.NavItem(
+            _("Investigations"),
+            "agencies:investigations",
+            visible=hooks.officers_only,
+            current=under_investigations,
+            order=20,
+        )
     )
     hooks.register_seeder(seed_demo, order=10)
     hooks.register_home_card(

@@ -51,3 +51,17 @@ def test_an_officer_register_keeps_its_own_wording(client_for):
 def test_a_third_party_investigation_list_says_nothing_was_disclosed(client_for):
     html = client_for("maff_viewer").get(reverse("agencies:investigations")).content.decode()
     assert "No investigation has been disclosed to your organization." in html
+
+
+def current_entry(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', menu(html))
+
+
+def test_an_investigation_page_marks_investigations_as_the_current_entry(client_for, reported_investigation):
+    client = client_for("tj_contact")
+    html = client.get(reported_investigation.get_absolute_url()).content.decode()
+    assert current_entry(html) == [reverse("agencies:investigations")]
+    html = client.get(reported_investigation.agency.get_absolute_url()).content.decode()
+    assert current_entry(html) == [reverse("agencies:list")]
