@@ -91,3 +91,58 @@ def test_the_audit_date_filter_and_the_sender_column_are_translated_apart(langua
     with translation.override(language):
         assert str(AuditFilterForm().fields["date_from"].label) == since
         assert translation.gettext("From") == sender
+
+
+def borrowed_msgids() -> set[str]:
+    """The msgids ``portal/borrowed_strings.py`` declares, read as xgettext reads them."""
+    import ast
+
+    tree = ast.parse((Path(settings.BASE_DIR) / "portal" / "borrowed_strings.py").read_text())
+    return {
+        call.args[0].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") in {"gettext_noop", "ngettext_lazy"}
+    }
+
+
+def django_and_drf_msgids() -> set[str]:
+    import django
+    import rest_framework
+
+    english = [Path(django.__file__).parent / "conf/locale/en/LC_MESSAGES/django.po"]
+    english += sorted((Path(django.__file__).parent / "contrib").glob("*/locale/en/LC_MESSAGES/django.po"))
+    english += [Path(rest_framework.__file__).parent / "locale/en/LC_MESSAGES/django.mo"]
+    return {
+        entry.msgid
+        for path in english
+        for entry in (polib.mofile(str(path)) if path.suffix == ".mo" else polib.pofile(str(path)))
+    }
+
+
+def test_borrowed_strings_are_still_django_s_and_drf_s():
+    """A msgid borrowed from Django or DRF (to give it the portal's wording in ja/ru/tg,
+    or any wording in tg) is extracted from ``portal/borrowed_strings.py`` and so is
+    never "stale" by the rule above; it is stale when Django or DRF no longer use it —
+    an upgrade reworded it, and the page shows the new English again."""
+    borrowed = borrowed_msgids()
+    assert len(borrowed) > 50
+    assert borrowed - django_and_drf_msgids() == set(), "borrowed strings Django and DRF no longer use"
+    for language in LANGUAGES:
+        translated = {entry.msgid for entry in catalog(language).translated_entries()}
+        assert borrowed - translated == set(), f"{language}: borrowed strings without a translation"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("tg", "Пароли шумо набояд пурра аз рақамҳо иборат бошад."),
+        ("ru", "Пароль не может состоять только из цифр."),
+        ("ja", "数字だけのパスワードにはできません。"),
+    ],
+)
+def test_the_project_catalog_wins_over_django_s(language, expected):
+    from django.contrib.auth.password_validation import NumericPasswordValidator
+    from django.utils import translation
+
+    with translation.override(language):
+        assert str(NumericPasswordValidator().get_help_text()) == expected
