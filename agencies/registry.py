@@ -106,10 +106,9 @@ def seed_demo(users) -> None:
 CARD_LIMIT = 10
 
 
-def awaiting_japan_acknowledgement(user) -> dict | None:
-    """Japan's writers: certifications and revocations provided to Japan and not yet
-    acknowledged (7(2), 7(4)), those this user may acknowledge."""
-    from . import policies
+def _japan_acknowledgements(user):
+    """Certifications and revocations provided to Japan and not yet acknowledged (7(2),
+    7(4)), for Japan's writers; ``None`` for everyone else."""
     from .choices import AgencyStatus
     from .models import AgencyEvent
 
@@ -119,17 +118,24 @@ def awaiting_japan_acknowledgement(user) -> dict | None:
     side = organization.side
     if side.country == side.memorandum.partner_country:
         return None
-    events = (
-        AgencyEvent.objects.restrict(user)
-        .filter(to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at__isnull=True)
-        .select_related("agency__memorandum")
-        .order_by("at", "pk")[:CARD_LIMIT]
+    return AgencyEvent.objects.restrict(user).filter(
+        to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at__isnull=True
     )
+
+
+def awaiting_japan_acknowledgement(user) -> dict | None:
+    """Japan's writers: what they may acknowledge."""
+    from . import policies
+
+    events = _japan_acknowledgements(user)
+    if events is None:
+        return None
+    events = events.select_related("agency__memorandum").order_by("at", "pk")[:CARD_LIMIT]
     rows = [event for event in events if policies.can(policies.check_acknowledge, user, event)]
     return {"rows": rows}
 
 
-def awaiting_screening(user) -> dict | None:
+def _awaiting_screening(user):
     """The partner ministry's officers: applications received and screenings under way."""
     from . import policies
     from .choices import AgencyStatus
@@ -137,12 +143,21 @@ def awaiting_screening(user) -> dict | None:
 
     if not policies.can(policies.check_register, user, None):
         return None
-    agencies = (
-        SendingAgency.objects.restrict(user)
-        .filter(status__in=[AgencyStatus.APPLICATION_RECEIVED, AgencyStatus.UNDER_SCREENING])
-        .order_by("updated_at", "pk")[:CARD_LIMIT]
+    return SendingAgency.objects.restrict(user).filter(
+        status__in=[AgencyStatus.APPLICATION_RECEIVED, AgencyStatus.UNDER_SCREENING]
     )
-    return {"rows": list(agencies)}
+
+
+def awaiting_screening(user) -> dict | None:
+    agencies = _awaiting_screening(user)
+    if agencies is None:
+        return None
+    return {"rows": list(agencies.order_by("updated_at", "pk")[:CARD_LIMIT])}
+
+
+def _work(build):
+    """A card's ``work``: the one queryset ``build(user)`` gives, as a list."""
+    return lambda user: None if (queryset := build(user)) is None else [queryset]
 
 
 def register() -> None:
@@ -178,9 +193,18 @@ def register() -> None:
     )
     hooks.register_seeder(seed_demo, order=10)
     hooks.register_home_card(
-        hooks.HomeCard("agencies/cards/acknowledge.html", awaiting_japan_acknowledgement, 15)
+        hooks.HomeCard(
+            "agencies/cards/acknowledge.html",
+            awaiting_japan_acknowledgement,
+            15,
+            work=_work(_japan_acknowledgements),
+        )
     )
-    hooks.register_home_card(hooks.HomeCard("agencies/cards/screening.html", awaiting_screening, 15))
+    hooks.register_home_card(
+        hooks.HomeCard(
+            "agencies/cards/screening.html", awaiting_screening, 15, work=_work(_awaiting_screening)
+        )
+    )
     # Acknowledging what an inbox item announced resolves the item (portal.inbox).
     inbox.resolves("acknowledge", "investigation.reported", "agency.certified", "agency.revoked")
     for name, label in AUDIT_ACTIONS.items():

@@ -25,15 +25,17 @@ def app_navigation(request, user) -> list[dict]:
 
 
 def portal(request):
-    """What every page needs: the languages for the switcher, the unread count and the
-    apps' menu entries."""
+    """What every page needs: the languages for the switcher, the unread count, how many
+    things the home cards ask the user to act on, and the apps' menu entries."""
     unread = 0
     navigation = []
     third_party = False
+    work = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         navigation = app_navigation(request, user)
         third_party = hooks.is_third_party_user(user)
+        work = hooks.work_count(user)
         if user.organization_id:
             from .models import Notification
 
@@ -45,4 +47,5 @@ def portal(request):
         "portal_can_read_audit": can_read_audit(user) if user is not None else False,
         "portal_nav": navigation,
         "portal_third_party": third_party,
+        "portal_work": work,
     }

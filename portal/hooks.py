@@ -109,6 +109,9 @@ class HomeCard:
     template: str
     context: Callable[[object], dict | None]
     order: int = 100
+    #: ``work(user)`` -> the querysets of what this card asks ``user`` to act on (or
+    #: ``None``): the menu's Home count is their number, across cards, in one query.
+    work: Callable[[object], list | None] | None = None
 
 
 #: The apps' menu entries, shown after the core's Home and Inbox, by ``order`` then
@@ -143,6 +146,23 @@ def officers_only(user) -> bool:
     was disclosed to it (its home and the consents), never an officer register that
     would show it an empty list (issue 10, item 6)."""
     return not is_third_party_user(user)
+
+
+def work_count(user) -> int:
+    """How many things the home cards ask ``user`` to act on, each counted once however
+    many cards list it: one ``UNION`` query, whatever the number of cards and kinds."""
+    from django.db.models import CharField, Value
+
+    parts = []
+    for card in HOME_CARDS:
+        for queryset in (card.work(user) or []) if card.work else []:
+            label = queryset.model._meta.label_lower
+            parts.append(
+                queryset.order_by().annotate(_kind=Value(label, CharField())).values_list("_kind", "pk")
+            )
+    if not parts:
+        return 0
+    return parts[0].union(*parts[1:]).count()
 
 
 def nav_items_for(user) -> list[NavItem]:

@@ -388,3 +388,57 @@ def test_home_and_inbox_in_the_browser(live_server, cast):
         assert shared.reference in page.locator("main").inner_text()
         assert investigation.reference not in page.locator("main").inner_text()
         no_accessibility_violations(page)
+
+
+# --- The count in the menu ---------------------------------------------------------------
+
+
+def work_badge(client) -> int:
+    response = client.get("/inbox/")
+    return response.context["portal_work"]
+
+
+def test_the_menu_counts_the_work_once_whatever_the_cards(cast, client_for, reported_investigation):
+    # Tajikistan's contact point: the investigation awaits its acknowledgement.
+    assert work_badge(client_for("tj_contact")) == 1
+    # Assigned (which acknowledges it) and due within days: on two cards, counted once.
+    kit.assign(reported_investigation, cast["tj_contact"], assignee=cast["tj_officer"])
+    Investigation.objects.filter(pk=reported_investigation.pk).update(
+        due_on=timezone.localdate() + dt.timedelta(days=2)
+    )
+    officer = client_for("tj_officer")
+    shown = cards(officer)
+    assert references(shown[ASSIGNED]) == references(shown[DUE]) == {reported_investigation.reference}
+    assert work_badge(officer) == 1
+    # An application awaiting screening is the Tajik officers' work too.
+    register(cast["tj_officer"])
+    assert work_badge(officer) == 2
+    # Japan's officer: not the investigation (Japan asked), only the agency's
+    # certification that awaits Japan's acknowledgement. A third party never has work.
+    japan = client_for("jp_officer")
+    assert [row.agency for row in cards(japan)[AGENCY_ACK]["rows"]] == [reported_investigation.agency]
+    assert work_badge(japan) == 1
+    assert work_badge(client_for("maff_viewer")) == 0
+
+
+def test_the_menu_count_is_shown_with_words_for_screen_readers(cast, client_for, reported_investigation):
+    html = client_for("tj_contact").get("/inbox/").content.decode()
+    assert (
+        '<span class="badge badge--unread">1<span class="visually-hidden"> item to act on</span></span>'
+        in html
+    )
+
+
+def test_the_menu_count_is_one_query(cast, client_for):
+    client = client_for("jp_contact")
+    build(cast, 3)
+    # Three letters and six certifications (one of each investigation's agency, three
+    # more) await Japan's acknowledgement.
+    shown = cards(client)
+    assert len(shown[AWAITING]["rows"]) + len(shown[AGENCY_ACK]["rows"]) == 9
+    assert work_badge(client) == 9
+    client.get("/inbox/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/inbox/")
+    unions = [query["sql"] for query in queries if " UNION " in query["sql"]]
+    assert len(unions) == 1

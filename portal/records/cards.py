@@ -41,30 +41,58 @@ def _collect(user, build, order: str) -> list[dict]:
     return rows
 
 
+def _writer_on_a_side(user) -> bool:
+    return _on_a_side(user) and policies.can(policies.check_writer, user, None)
+
+
+def _awaiting(user, model):
+    return (
+        model.objects.restrict(user)
+        .filter(status=RecordStatus.SHARED, acknowledged_at__isnull=True)
+        .exclude(origin__side_id=policies.side_id(user))
+    )
+
+
+def _assigned(user, model):
+    return model.open_records().restrict(user).filter(assigned_to=user)
+
+
+def _due(user, model, horizon: dt.date):
+    return (
+        model.open_records()
+        .restrict(user)
+        .filter(due_on__isnull=False, due_on__lte=horizon)
+        .exclude(origin__side_id=policies.side_id(user))
+    )
+
+
+def _horizon() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=DUE_WITHIN_DAYS)
+
+
 def awaiting_acknowledgement(user) -> dict | None:
     """Shared with my side and not yet acknowledged: the writers of the receiving side."""
-    if not _on_a_side(user) or not policies.can(policies.check_writer, user, None):
+    if not _writer_on_a_side(user):
         return None
-    side_id = policies.side_id(user)
-    rows = _collect(
-        user,
-        lambda model: (
-            model.objects.restrict(user)
-            .filter(status=RecordStatus.SHARED, acknowledged_at__isnull=True)
-            .exclude(origin__side_id=side_id)
-        ),
-        "shared_at",
-    )
-    return {"rows": rows}
+    return {"rows": _collect(user, lambda model: _awaiting(user, model), "shared_at")}
+
+
+def awaiting_acknowledgement_work(user) -> list | None:
+    if not _writer_on_a_side(user):
+        return None
+    return [_awaiting(user, model) for model in record_kinds()]
 
 
 def assigned_to_me(user) -> dict | None:
-    if not _on_a_side(user) or not policies.can(policies.check_writer, user, None):
+    if not _writer_on_a_side(user):
         return None
-    rows = _collect(
-        user, lambda model: model.open_records().restrict(user).filter(assigned_to=user), "due_on"
-    )
-    return {"rows": rows}
+    return {"rows": _collect(user, lambda model: _assigned(user, model), "due_on")}
+
+
+def assigned_to_me_work(user) -> list | None:
+    if not _writer_on_a_side(user):
+        return None
+    return [_assigned(user, model) for model in record_kinds()]
 
 
 def due(user) -> dict | None:
@@ -73,23 +101,20 @@ def due(user) -> dict | None:
     if not _on_a_side(user):
         return None
     today = timezone.localdate()
-    horizon = today + dt.timedelta(days=DUE_WITHIN_DAYS)
-    side_id = policies.side_id(user)
-    rows = _collect(
-        user,
-        lambda model: (
-            model.open_records()
-            .restrict(user)
-            .filter(due_on__isnull=False, due_on__lte=horizon)
-            .exclude(origin__side_id=side_id)
-        ),
-        "due_on",
-    )
+    horizon = _horizon()
+    rows = _collect(user, lambda model: _due(user, model, horizon), "due_on")
     for row in rows:
         days = (row["record"].due_on - today).days
         row.update(days=days, overdue=days < 0, days_over=-days)
     rows.sort(key=lambda row: row["days"])
     return {"rows": rows}
+
+
+def due_work(user) -> list | None:
+    if not _on_a_side(user):
+        return None
+    horizon = _horizon()
+    return [_due(user, model, horizon) for model in record_kinds()]
 
 
 def drafts(user) -> dict | None:

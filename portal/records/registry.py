@@ -38,14 +38,14 @@ def register_home_cards() -> None:
     """The work queue of every record kind (``portal.records.cards``), first on the home page."""
     from . import cards
 
-    for order, name, context in (
-        (10, "awaiting", cards.awaiting_acknowledgement),
-        (20, "assigned", cards.assigned_to_me),
-        (30, "due", cards.due),
-        (40, "drafts", cards.drafts),
-        (10, "disclosed", cards.disclosed),
+    for order, name, context, work in (
+        (10, "awaiting", cards.awaiting_acknowledgement, cards.awaiting_acknowledgement_work),
+        (20, "assigned", cards.assigned_to_me, cards.assigned_to_me_work),
+        (30, "due", cards.due, cards.due_work),
+        (40, "drafts", cards.drafts, None),
+        (10, "disclosed", cards.disclosed, None),
     ):
-        hooks.register_home_card(hooks.HomeCard(f"records/cards/{name}.html", context, order))
+        hooks.register_home_card(hooks.HomeCard(f"records/cards/{name}.html", context, order, work))
 
 
 def register() -> None:
