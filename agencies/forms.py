@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.forms_base import PortalForm, PortalModelForm
 from portal.models import User
@@ -42,7 +43,9 @@ class RevokeForm(PortalForm):
 
 
 class GuidanceForm(PortalForm):
-    given_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    given_on = forms.DateField(
+        label=pgettext_lazy("calendar day", "Date"), widget=DATE, initial=timezone.localdate
+    )
     subject = forms.CharField(label=_("Subject"), max_length=300)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
