@@ -108,18 +108,24 @@ CARD_LIMIT = 10
 
 def _japan_acknowledgements(user):
     """Certifications and revocations provided to Japan and not yet acknowledged (7(2),
-    7(4)), for Japan's writers; ``None`` for everyone else."""
+    7(4)), for Japan's writers (the partner's side is excluded in SQL, so that the menu's
+    count reads no side or memorandum row); ``None`` for those who cannot write."""
+    from django.db.models import Exists, F
+
+    from portal.models import Side
+
     from .choices import AgencyStatus
     from .models import AgencyEvent
 
     organization = getattr(user, "organization", None)
     if organization is None or organization.side_id is None or not getattr(user, "can_write", False):
         return None
-    side = organization.side
-    if side.country == side.memorandum.partner_country:
-        return None
-    return AgencyEvent.objects.restrict(user).filter(
-        to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at__isnull=True
+    return (
+        AgencyEvent.objects.restrict(user)
+        .filter(to_status__in=[AgencyStatus.CERTIFIED, AgencyStatus.REVOKED], acknowledged_at__isnull=True)
+        .filter(
+            ~Exists(Side.objects.filter(pk=organization.side_id, memorandum__partner_country=F("country")))
+        )
     )
 
 
@@ -128,7 +134,8 @@ def awaiting_japan_acknowledgement(user) -> dict | None:
     from . import policies
 
     events = _japan_acknowledgements(user)
-    if events is None:
+    side = user.organization.side if events is not None else None
+    if side is None or side.country == side.memorandum.partner_country:
         return None
     events = events.select_related("agency__memorandum").order_by("at", "pk")[:CARD_LIMIT]
     rows = [event for event in events if policies.can(policies.check_acknowledge, user, event)]
