@@ -26,7 +26,7 @@ REGIONS = [
     ("Sughd", "Khujand"),
     ("Khatlon", "Bokhtar"),
     ("Khatlon", "Kulob"),
-    ("RRP", "Vahdat"),
+    ("Districts of Republican Subordination", "Vahdat"),
 ]
 NAMES = [
     ("Ширкати «Пули Ҷопон»", "ООО «Мост в Японию»", "Japan Bridge LLC", "ジャパン・ブリッジ"),

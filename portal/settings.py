@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "portal.records",
+    "portal.places",
     "agencies",
     "brokers",
     "exams",
@@ -414,8 +415,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "MOC Portal API",
-    "DESCRIPTION": (
+    # Lazy: the schema and its viewer speak the request's language (Accept-Language, the
+    # language cookie, or /api/schema/?lang=); names of operations and fields do not.
+    "TITLE": _("MOC Portal API"),
+    "DESCRIPTION": _(
         "Japan–Tajikistan Memorandum of Cooperation on Specified Skilled Workers. "
         "Every list returns only the records the caller's organization may see."
     ),
