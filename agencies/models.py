@@ -111,8 +111,10 @@ class SendingAgency(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the reader's script where the agency gave one."""
-        return localized(self, "name") or self.name_tg
+        """The name in the reader's language by the portal's one rule
+        (``portal.i18n``): ``name_en`` is the name in Latin script, ``name_tg`` is always
+        there, so the agency never shows an empty name."""
+        return localized(self, "name")
 
     def make_event(self, change) -> AgencyEvent:
         """The history row of a move (``portal.records.transitions``)."""

@@ -21,6 +21,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from portal.i18n import pick
+
 from .models import Publication
 from .publication import page_context, published_lists, request_documents
 
@@ -323,6 +325,6 @@ def agency_detail(request, side_code: str, key: str):
         "row": row,
         "language": language,
         "LANGUAGES": settings.LANGUAGES,
-        "sector_names": {code: names.get(language) or names.get("en") for code, names in sectors.items()},
+        "sector_names": {code: pick(names, language) for code, names in sectors.items()},
     }
     return _remember_language(request, render(request, "agencies/public/agency.html", context), language)

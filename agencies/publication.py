@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 
 from portal import audit, outbox
 from portal.checks import missing_glyphs, withheld_reason
+from portal.i18n import pick
 from portal.models import Memorandum, Side
 from portal.validators import xml_safe
 
@@ -131,7 +132,7 @@ def page_context(
     return {
         "publication": publication,
         "side": publication.side,
-        "sector_names": {code: names.get(language) or names.get("en") for code, names in sectors.items()},
+        "sector_names": {code: pick(names, language) for code, names in sectors.items()},
         "regions": regions(publication),
         "certified": certified[start : start + PAGE_SIZE],
         "withdrawn": withdrawn[start : start + PAGE_SIZE],
@@ -164,9 +165,7 @@ def render_document(publication, template: str) -> str:
                 "side": publication.side,
                 "certified": certified,
                 "withdrawn": withdrawn,
-                "sector_names": {
-                    code: names.get(language) or names.get("en") for code, names in sectors.items()
-                },
+                "sector_names": {code: pick(names, language) for code, names in sectors.items()},
                 "language": language,
             },
         )

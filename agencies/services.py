@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit, inbox, notifications, outbox
 from portal.exceptions import InvalidInput, TransitionError
+from portal.i18n import renderings
 from portal.models import Memorandum, User
 from portal.records import services as kit
 from portal.records import transitions
@@ -79,7 +80,7 @@ def _notify_japan(agency: SendingAgency, kind: str, event: AgencyEvent) -> None:
         kind,
         sender=partner.contact_point(),
         url=agency.get_absolute_url(),
-        params={"agency": agency.name_tg, "number": agency.certification_number or "", "event": event.pk},
+        params={"agency": renderings(agency), "number": agency.certification_number or "", "event": event.pk},
     )
 
 
@@ -385,7 +386,7 @@ def report_for_investigation(
             investigation,
             actor,
             notify_kind="investigation.reported",
-            notify_params={"agency": agency.name_tg},
+            notify_params={"agency": renderings(agency)},
         )
         audit.log("investigation.reported", actor=actor, obj=investigation)
     return investigation
@@ -436,6 +437,6 @@ def send_investigation_result(
             "investigation.result",
             sender=actor.organization.side.contact_point(),
             url=investigation.get_absolute_url(),
-            params={"agency": investigation.agency.name_tg, "reference": investigation.reference or ""},
+            params={"agency": renderings(investigation.agency), "reference": investigation.reference or ""},
         )
     return investigation

@@ -8,11 +8,12 @@ core's modules depend one way (``tests/test_layering.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .i18n import localized
+from .i18n import localized, pick
 
 KINDS: dict[str, Any] = {
     "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
@@ -39,8 +40,15 @@ def register(kind: str, message: Any) -> None:
 
 
 def render(notification) -> str:
+    """The item's message in the active language. A name is stored as its renderings
+    (``{"ja": …, "en": …, "ru": …, "tg": …}``, ``portal.i18n.renderings``) and the sender
+    as an organization, so that each reader sees the name the portal's naming rule
+    chooses for their language, as on every page (``portal.i18n.pick``)."""
     template = KINDS.get(notification.kind)
-    params = dict(notification.params or {})
+    params = {
+        key: pick(value) if isinstance(value, Mapping) else value
+        for key, value in (notification.params or {}).items()
+    }
     params["sender"] = localized(notification.sender, "name") if notification.sender_id else ""
     if template is None:
         return notification.kind

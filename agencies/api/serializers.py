@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.api.base import PortalModelSerializer, PortalSerializer
+from portal.api.serializers import DisplayNameField
 from portal.records.api import SharedRecordFieldsMixin
 
 from ..choices import CriterionResult, InvestigationOutcome, RevocationReason
@@ -18,12 +19,14 @@ from ..models import (
 
 class SendingAgencySerializer(PortalModelSerializer):
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.all())
+    display_name = DisplayNameField()
 
     class Meta:
         model = SendingAgency
         fields = [
             "id",
             *PUBLISHED_FIELDS,
+            "display_name",
             "tax_number",
             "sectors",
             "status",

@@ -1,5 +1,7 @@
 from django import template
 
+from portal.i18n import localized
+
 from ..choices import AgencyStatus, RevocationReason
 
 register = template.Library()
@@ -28,9 +30,6 @@ def sector_names(codes, names: dict) -> str:
 
 @register.filter
 def agency_name(row: dict, language: str) -> str:
-    """The agency's name in the reader's script, then Tajik (always present)."""
-    preferred = {"ja": ("name_ja", "name_en"), "en": ("name_en",), "ru": ("name_ru",), "tg": ("name_tg",)}
-    for field in preferred.get(language, ()):
-        if row.get(field):
-            return row[field]
-    return row.get("name_tg", "")
+    """A published row's name for a reader of ``language``, by the portal's one naming
+    rule (``portal.i18n``; the Tajik name is always there)."""
+    return localized(row, "name", language)

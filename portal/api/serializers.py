@@ -1,5 +1,7 @@
+from django.utils import translation
 from rest_framework import serializers
 
+from ..i18n import localized, request_language
 from ..models import Amendment, Correspondence, Memorandum, Notification, Organization, Side
 from ..records.api import (  # noqa: F401 - the kit's consent serializers, named with the core's
     DisclosureConsentSerializer,
@@ -9,10 +11,45 @@ from ..records.api import (  # noqa: F401 - the kit's consent serializers, named
 from .base import PortalModelSerializer, PortalSerializer
 
 
+class DisplayNameField(serializers.CharField):
+    """A record's name in the language the request asks for (``?lang=``, else
+    ``Accept-Language``), by the portal's one naming rule (``portal.i18n``,
+    docs/naming.md): what a page shows that reader. The ``name_*`` fields keep every
+    rendering; this one is added beside them, read-only."""
+
+    def __init__(self, field: str = "name", **kwargs):
+        self.name_field = field
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault(
+            "help_text",
+            f"The {field} in the language asked for (?lang=ja|en|ru|tg, else Accept-Language), "
+            "or the next one the portal's naming rule falls back to.",
+        )
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return localized(value, self.name_field, request_language(self.context.get("request")))
+
+
+class RenderedMessageField(serializers.CharField):
+    """An inbox item's message rendered in the language the request asks for, as
+    ``DisplayNameField`` chooses it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        with translation.override(request_language(self.context.get("request"))):
+            return value.message
+
+
 class SideSerializer(PortalModelSerializer):
+    display_name = DisplayNameField()
+
     class Meta:
         model = Side
-        fields = ["id", "code", "country", "name_ja", "name_en", "name_ru", "name_tg"]
+        fields = ["id", "code", "country", "name_ja", "name_en", "name_ru", "name_tg", "display_name"]
 
 
 class AmendmentSerializer(PortalModelSerializer):
@@ -44,6 +81,7 @@ class TerminationNoticeSerializer(PortalSerializer):
 
 class MemorandumSerializer(PortalModelSerializer):
     sides = SideSerializer(many=True, read_only=True)
+    display_title = DisplayNameField("title")
     amendments = AmendmentSerializer(many=True, read_only=True)
     ends_on = serializers.DateField(
         read_only=True,
@@ -60,6 +98,7 @@ class MemorandumSerializer(PortalModelSerializer):
             "title_en",
             "title_ru",
             "title_tg",
+            "display_title",
             "signed_in_japan_on",
             "signed_in_japan_at",
             "signed_by_partner_on",
@@ -76,6 +115,7 @@ class MemorandumSerializer(PortalModelSerializer):
 class OrganizationSerializer(PortalModelSerializer):
     side = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    display_name = DisplayNameField()
 
     class Meta:
         model = Organization
@@ -91,6 +131,7 @@ class OrganizationSerializer(PortalModelSerializer):
             "name_en",
             "name_ru",
             "name_tg",
+            "display_name",
         ]
 
 
@@ -117,7 +158,7 @@ class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
 
 
 class NotificationSerializer(PortalModelSerializer):
-    message = serializers.CharField(read_only=True)
+    message = RenderedMessageField()
     sender = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal import audit, inbox, notifications, outbox
 from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput, PermissionDenied
+from portal.i18n import renderings
 from portal.models import DisclosureConsent, Organization, User
 from portal.uploads import check_upload, safe_basename
 
@@ -78,7 +79,9 @@ def _contact_point_of(side_id: int) -> Organization:
 
 def _params(record, **more) -> dict:
     """What an inbox item about ``record`` names: its reference and kind, which every
-    reader of the record may see; never its content."""
+    reader of the record may see; never its content. A name among ``more`` is given as
+    its renderings (``portal.i18n.renderings``): the item shows it in its reader's
+    language."""
     return {"reference": record.reference or "", "kind": str(record._meta.verbose_name), **more}
 
 
@@ -434,7 +437,7 @@ def request_consent(
             "consent.requested",
             sender=actor.organization,
             url=record.get_absolute_url(),
-            params=_params(record, third_party=str(third_party.name_en)),
+            params=_params(record, third_party=renderings(third_party)),
         )
     return request
 
@@ -491,7 +494,7 @@ def decide_consent(
             kind,
             sender=actor.organization,
             url=record.get_absolute_url(),
-            params=_params(record, third_party=str(request.third_party.name_en)),
+            params=_params(record, third_party=renderings(request.third_party)),
         )
     return request
 
