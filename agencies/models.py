@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
@@ -118,10 +119,12 @@ class SendingAgency(models.Model):
 
     def make_event(self, change) -> AgencyEvent:
         """The history row of a move (``portal.records.transitions``)."""
-        from django.utils import timezone
+        from portal.timezones import today_for
 
         fields = dict(change.event_fields)
-        fields.setdefault("effective_on", timezone.localdate())
+        # The acting side's date: a Tajik officer acting at 23:00 in Dushanbe acts "today"
+        # there, although it is already tomorrow in Tokyo.
+        fields.setdefault("effective_on", today_for(change.actor))
         return AgencyEvent.objects.create(
             agency=self,
             from_status=change.previous,
@@ -335,7 +338,9 @@ class Investigation(SharedRecord):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.agency} — {self.created_at:%Y-%m-%d}"
+        # The reader's date, as the page beside it shows (a UTC date was a day off for
+        # anything reported after 15:00 UTC in Tokyo, 19:00 UTC in Dushanbe).
+        return f"{self.agency} — {timezone.localtime(self.created_at):%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:investigation", args=[self.pk])

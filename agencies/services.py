@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, inbox, notifications, outbox
+from portal import audit, inbox, notifications, outbox, timezones
 from portal.exceptions import InvalidInput, TransitionError
 from portal.i18n import renderings
 from portal.models import Memorandum, User
@@ -97,7 +97,7 @@ def register_agency(actor: User, *, sectors=(), **fields) -> SendingAgency:
         agency.save()
         agency.sectors.set(sectors)
         AgencyEvent.objects.create(
-            agency=agency, to_status=agency.status, effective_on=timezone.localdate(), actor=actor
+            agency=agency, to_status=agency.status, effective_on=timezones.today_for(actor), actor=actor
         )
         audit.log("agency.registered", actor=actor, obj=agency, after=_published_values(agency))
     return agency
@@ -128,7 +128,7 @@ def update_agency(agency: SendingAgency, actor: User, *, sectors=None, **fields)
                 agency=agency,
                 from_status=agency.status,
                 to_status=agency.status,
-                effective_on=timezone.localdate(),
+                effective_on=timezones.today_for(actor),
                 actor=actor,
                 certification_number=agency.certification_number or "",
                 changes=changes,
@@ -299,10 +299,21 @@ def reapply(agency: SendingAgency, actor: User) -> SendingAgency:
 
 
 def expire_certifications(today: dt.date | None = None) -> int:
-    """Daily: a certification past its validity becomes expired (not revoked)."""
-    today = today or timezone.localdate()
+    """Daily: a certification past its validity becomes expired (not revoked).
+
+    "Past" on the certifying side's clock: the beat runs at 00:15 in Tokyo, which is
+    still the evening of the last valid day in Dushanbe; ``today`` (a test's, a
+    command's) applies to every memorandum alike."""
     expired = 0
-    for agency_id in SendingAgency.objects.due_to_expire(today).values_list("pk", flat=True):
+    for memorandum_id, country in Memorandum.objects.values_list("pk", "partner_country"):
+        expired += _expire_certifications(memorandum_id, today or timezones.today_in(country))
+    return expired
+
+
+def _expire_certifications(memorandum_id: int, today: dt.date) -> int:
+    expired = 0
+    due = SendingAgency.objects.filter(memorandum_id=memorandum_id).due_to_expire(today)
+    for agency_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             agency = (
                 SendingAgency.objects.select_for_update().filter(pk=agency_id).due_to_expire(today).first()
@@ -369,7 +380,7 @@ def report_for_investigation(
     for file in attachments:
         check_upload(file)
     policies.check_report(actor, agency)
-    if due_on <= timezone.localdate():
+    if due_on <= timezones.today_for(actor):
         raise InvalidInput(_("The due date must be in the future."))
     with transaction.atomic():
         investigation = kit.create_record(

@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import outbox
+from . import outbox, timezones
 from .models import Notification, User
 from .notification_kinds import KINDS, register, render  # noqa: F401 - register: the apps' entry point
 
@@ -85,7 +85,8 @@ def email_notification(entry) -> None:
     notification = Notification.objects.filter(pk=entry.payload["notification"]).first()
     if user is None or notification is None or not user.email:
         return
-    with translation.override(user.language):
+    # The recipient's language and clock: a date or time in the message is theirs.
+    with translation.override(user.language), timezones.override_for(user):
         subject = str(_("MOC Portal: %(message)s") % {"message": render(notification)})[:200]
         link = settings.PORTAL_BASE_URL.rstrip("/") + (notification.url or "/")
         body = f"{render(notification)}\n\n{link}\n"

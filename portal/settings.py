@@ -144,6 +144,8 @@ MIDDLEWARE = [
     "portal.middleware.RefuseNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.security.middleware.SessionLifetimeMiddleware",
+    # After the session's lifetime is settled: the viewer's side's zone (portal.timezones).
+    "portal.middleware.TimeZoneMiddleware",
     "portal.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -280,7 +282,10 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Japan's zone: the default, third parties' and the public's (portal.timezones).
 TIME_ZONE = "Asia/Tokyo"
+# Each side's zone by its ISO country code: an officer reads times on their side's clock.
+PORTAL_SIDE_TIME_ZONES = {"JP": "Asia/Tokyo", "TJ": "Asia/Dushanbe"}
 USE_I18N = True
 USE_TZ = True
 
