@@ -79,10 +79,11 @@ def _letter(subject: str):
 
 
 def seed_correspondence(users: dict[str, User]) -> None:
-    """Letters between the contact points, each with its reference: one from Tajikistan
-    that Japan has not yet acknowledged, a Japanese draft, and one from Japan that
-    Tajikistan acknowledged and assigned, due in two weeks, with a PDF. Each letter is
-    looked up by its subject, so a second run adds nothing."""
+    """Letters to the other side's contact point, each with its reference: one from
+    Tajikistan that Japan has not yet acknowledged, with Japan's draft answer in its
+    thread; one from Japan that Tajikistan acknowledged and assigned, due in two weeks,
+    with a PDF, and the assigned officer's answer, sent. Each letter is looked up by its
+    subject or by the letter it answers, so a second run adds nothing."""
     from django.utils import timezone
 
     from . import services
@@ -106,6 +107,7 @@ def seed_correspondence(users: dict[str, User]) -> None:
                 recipient=tj_contact_point,
                 subject=DRAFT_FROM_JAPAN,
                 body="Draft reply, not yet sent.",
+                in_reply_to=_letter(LETTER_FROM_TAJIKISTAN),
             )
     with transaction.atomic():
         if _letter(LETTER_FROM_JAPAN) is None:
@@ -136,12 +138,23 @@ def seed_correspondence(users: dict[str, User]) -> None:
             )
             services.send_correspondence(letter, users["jp-contact"])
             kit.assign(letter, users["tj-contact"], assignee=users["tj-officer"])  # also acknowledges
+    with transaction.atomic():
+        letter = _letter(LETTER_FROM_JAPAN)
+        if not Correspondence.objects.filter(in_reply_to=letter).exists():
+            answer = services.draft_correspondence(
+                users["tj-officer"],
+                subject=REPLY_FROM_TAJIKISTAN,
+                body="The Ministry confirms the venues in Dushanbe and Khujand for every session of 2027.",
+                in_reply_to=letter,
+            )
+            services.send_correspondence(answer, users["tj-officer"])
 
 
 #: The demo letters' subjects: how a second run finds them.
 LETTER_FROM_TAJIKISTAN = "Нуқтаи тамос / Contact point details"
 DRAFT_FROM_JAPAN = "連絡窓口の確認 / Confirmation of contact point"
 LETTER_FROM_JAPAN = "2027年の試験日程 / Test schedule for 2027"
+REPLY_FROM_TAJIKISTAN = "Ҷойҳои имтиҳон дар соли 2027 / Test venues for 2027"
 
 
 def seed_demo() -> dict[str, User]:

@@ -8,16 +8,31 @@ from .models import Correspondence, Organization
 
 
 class CorrespondenceForm(forms.ModelForm):
+    """A letter to the other side (clause 2): the only recipient offered, and accepted,
+    is the other side's contact point. A reply (``in_reply_to``) starts with "Re: …"."""
+
     class Meta:
         model = Correspondence
         fields = ["recipient", "subject", "body"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, in_reply_to=None, **kwargs):
+        from .services import other_contact_point, reply_subject
+
         super().__init__(*args, **kwargs)
-        # Letters go to the other side's organizations.
-        self.fields["recipient"].queryset = (
-            Organization.objects.filter(side__isnull=False).exclude(side_id=user.side_id).order_by("id")
-        )
+        organization = user.organization
+        # The model's rule (``Correspondence.clean``) is checked with the writer's
+        # organization as the origin, as the service will save it.
+        self.instance.origin = organization
+        self.instance.memorandum_id = organization.side.memorandum_id
+        self.instance.in_reply_to = in_reply_to
+        contact_point = other_contact_point(user)
+        recipient = self.fields["recipient"]
+        recipient.queryset = Organization.objects.filter(pk=contact_point.pk)
+        recipient.initial = contact_point.pk
+        recipient.empty_label = None
+        recipient.help_text = _("Letters between the sides go to the other side's contact point (clause 2).")
+        if in_reply_to is not None:
+            self.fields["subject"].initial = reply_subject(in_reply_to)
 
 
 class ConsentForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from .choices import OrganizationKind, Role
+from .choices import OrganizationKind, RecordStatus, Role
 from .i18n import MultilingualName, localized
 from .notification_kinds import render
 from .querysets import (
@@ -282,7 +282,15 @@ class User(AbstractUser):
 
 class Correspondence(SharedRecord):
     """Clause 2: a letter between the two contact points (or from a signatory ministry
-    to the other side's contact point)."""
+    to the other side's contact point). All exchanges between the sides go through the
+    contact points, so a letter is always addressed to the other side's contact point;
+    any writer of a side may send one (the origin is the sender's organization).
+
+    A letter may answer another (``in_reply_to``): the answers form a thread under the
+    first letter, ``thread_root``, stored so that a thread is one indexed query
+    whatever its depth. Who reads which letters of a thread is still decided letter by
+    letter (``restrict()``): a third party with written consent for one letter sees
+    that letter alone."""
 
     reference_kind = "LET"
 
@@ -291,12 +299,29 @@ class Correspondence(SharedRecord):
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    in_reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    #: The first letter of the thread (empty on the first letter itself): set from
+    #: ``in_reply_to`` by ``clean``, never chosen.
+    thread_root = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("correspondence")
         verbose_name_plural = _("correspondence")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["memorandum", "status"])]
+        indexes = [
+            models.Index(fields=["memorandum", "status"]),
+            # The thread page reads every letter of a thread by its root.
+            models.Index(fields=["thread_root", "created_at"], name="correspondence_thread"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -304,17 +329,53 @@ class Correspondence(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("correspondence-detail", args=[self.pk])
 
+    #: Where a letter sits in its thread: the sides' own bookkeeping, withheld from a
+    #: third party, whose written consent opens one letter and says nothing of the rest.
+    THREAD_FIELDS = frozenset({"in_reply_to", "in_reply_to_id", "thread_root", "thread_root_id", "replies"})
+
+    def hidden_fields_for(self, user) -> frozenset[str]:
+        hidden = super().hidden_fields_for(user)
+        organization = getattr(user, "organization", None)
+        if not user.is_superuser and (organization is None or organization.is_third_party):
+            hidden |= self.THREAD_FIELDS
+        return hidden
+
+    @property
+    def thread_id(self) -> int | None:
+        """The id that names this letter's thread: its root's, or its own if it is the root."""
+        return self.thread_root_id or self.pk
+
     def clean(self) -> None:
-        """Clause 2: a letter goes to an organization of the other side — never to a
-        third party, never within one side. Checked on every save through a service,
-        so an edit is held to the same rule as a new letter."""
+        """Clause 2: a letter goes to the other side's contact point — never to a third
+        party, never within one side, never to another ministry of the other side. A
+        reply answers a shared letter of the same Memorandum. Checked on every save
+        through a service, so an edit is held to the same rule as a new letter."""
         super().clean()
+        origin = self.origin if self.origin_id else None
         recipient = self.recipient if self.recipient_id else None
-        origin_side_id = self.origin.side_id if self.origin_id else None
-        if recipient is not None and (recipient.side_id is None or recipient.side_id == origin_side_id):
+        if recipient is not None and (
+            not recipient.is_contact_point
+            or recipient.side_id is None
+            or origin is None
+            or origin.side_id is None
+            or recipient.side_id == origin.side_id
+        ):
             raise ValidationError(
-                {"recipient": _("Correspondence is addressed to an organization of the other side.")}
+                {"recipient": _("A letter is addressed to the contact point of the other side.")}
             )
+        parent = self.in_reply_to if self.in_reply_to_id else None
+        if parent is None:
+            self.thread_root = None
+            return
+        if self.pk is not None and (parent.pk == self.pk or parent.thread_root_id == self.pk):
+            raise ValidationError({"in_reply_to": _("A letter cannot answer itself.")})
+        if parent.memorandum_id != self.memorandum_id:
+            raise ValidationError(
+                {"in_reply_to": _("A reply belongs to the Memorandum of the letter it answers.")}
+            )
+        if parent.status != RecordStatus.SHARED:
+            raise ValidationError({"in_reply_to": _("Only a letter that was sent can be answered.")})
+        self.thread_root_id = parent.thread_root_id or parent.pk
 
 
 class CorrespondenceGroupObjectPermission(GroupObjectPermissionBase):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .i18n import localized, pick
 
 KINDS: dict[str, Any] = {
-    "correspondence.received": _("New correspondence from %(sender)s: %(subject)s"),
+    "correspondence.received": _("New letter %(reference)s from %(sender)s: %(subject)s"),
     "consent.granted": _("%(sender)s gave written consent to disclose a record to your organization"),
     "consent.withdrawn": _("%(sender)s withdrew its written consent to disclose a record"),
     "memorandum.termination_notified": _(

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, notifications, policies
-from .exceptions import InvalidInput, PermissionDenied
+from .choices import RecordStatus
+from .exceptions import InvalidInput, PermissionDenied, TransitionError
 from .models import Amendment, Correspondence, Memorandum, Organization, User
+from .records import policies as record_policies
 from .records.services import (  # noqa: F401 - the kit's services, named with the core's
     acknowledge,
     assign,
@@ -47,27 +51,106 @@ def current_memorandum() -> Memorandum:
 # --- Correspondence (clause 2) --------------------------------------------------------
 
 
-def draft_correspondence(actor: User, *, recipient: Organization, subject: str, body: str) -> Correspondence:
-    if recipient.side_id is None or recipient.side_id == actor.side_id:
-        raise InvalidInput(_("Correspondence is addressed to an organization of the other side."))
-    return create_record(Correspondence, actor, recipient=recipient, subject=subject, body=body)
+def other_contact_point(actor: User) -> Organization:
+    """Where a letter of ``actor``'s side goes (clause 2): the other side's contact point."""
+    return actor.organization.side.counterpart().contact_point()
+
+
+def reply_subject(parent: Correspondence) -> str:
+    """A reply's subject unless its writer gives one: "Re: " and the original's, once
+    (an answer to an answer is not "Re: Re: …")."""
+    prefix = _("Re: %(subject)s") % {"subject": ""}
+    subject = parent.subject
+    return subject if subject.startswith(prefix) else (_("Re: %(subject)s") % {"subject": subject})[:300]
+
+
+def readable_letter(actor: User, pk) -> Correspondence | None:
+    """The letter ``pk`` if ``actor`` may read it, else ``None`` (hidden and missing alike)."""
+    return Correspondence.objects.restrict(actor).filter(pk=getattr(pk, "pk", pk)).first()
+
+
+def check_reply(user: User, letter: Correspondence) -> None:
+    """Who may answer a letter they read: a writer of either side (never a third party,
+    whatever it was shown), and only a letter that was sent."""
+    record_policies.check_writer(user)
+    if letter.status != RecordStatus.SHARED:
+        raise TransitionError(_("Only a letter that was sent can be answered."))
+
+
+def draft_correspondence(
+    actor: User,
+    *,
+    body: str,
+    subject: str = "",
+    recipient: Organization | None = None,
+    in_reply_to: Correspondence | None = None,
+) -> Correspondence:
+    """A draft letter of the actor's organization to the other side's contact point
+    (the only recipient clause 2 allows; ``recipient`` may be left out). A reply names
+    the letter it answers, which the actor must be able to read; it shares that
+    letter's Memorandum and thread, and its subject defaults to "Re: …"."""
+    record_policies.check_writer(actor)
+    parent = None
+    if in_reply_to is not None:
+        parent = readable_letter(actor, in_reply_to)
+        if parent is None:
+            raise InvalidInput(_("There is no letter with this id that you can answer."))
+        check_reply(actor, parent)
+    if recipient is None:
+        recipient = other_contact_point(actor)
+    if not subject and parent is not None:
+        subject = reply_subject(parent)
+    letter = Correspondence(
+        memorandum=actor.organization.side.memorandum,
+        origin=actor.organization,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        in_reply_to=parent,
+    )
+    try:
+        letter.clean()
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
+    return create_record(
+        Correspondence,
+        actor,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        in_reply_to=parent,
+        thread_root_id=letter.thread_root_id,
+    )
 
 
 @transaction.atomic
 def send_correspondence(record: Correspondence, actor: User) -> Correspondence:
-    """Share the letter; the recipient and the other side's contact point are notified.
-    One transaction: a letter that cannot be delivered stays a draft."""
+    """Share the letter; the other side's contact point, its recipient, is notified
+    (its inbox item and e-mail name the letter by its reference). One transaction: a
+    letter that cannot be delivered stays a draft."""
     validate(_lock(record))
     record = share_record(record, actor)
-    contact_point = record.recipient.side.contact_point()
     notifications.notify(
-        {record.recipient_id, contact_point.pk},
+        {record.recipient_id},
         "correspondence.received",
         sender=record.origin,
         url=record.get_absolute_url(),
-        params={"subject": record.subject},
+        params={"subject": record.subject, "reference": record.reference or ""},
     )
     return record
+
+
+def letter_thread(letter: Correspondence, user: User):
+    """The letters of ``letter``'s thread that ``user`` may read, oldest first, in one
+    query: the others (a third party's unconsented letters) are not counted, not named,
+    not there."""
+    root_id = letter.thread_root_id or letter.pk
+    return (
+        Correspondence.objects.restrict(user)
+        .filter(Q(pk=root_id) | Q(thread_root_id=root_id))
+        .select_related("origin", "recipient")
+        .order_by("created_at", "id")
+    )
 
 
 # --- Notifications --------------------------------------------------------------------

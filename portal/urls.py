@@ -27,6 +27,9 @@ urlpatterns = [
     path("correspondence/<int:pk>/", core.CorrespondenceDetailView.as_view(), name="correspondence-detail"),
     path("correspondence/<int:pk>/send/", core.CorrespondenceSendView.as_view(), name="correspondence-send"),
     path(
+        "correspondence/<int:pk>/reply/", core.CorrespondenceReplyView.as_view(), name="correspondence-reply"
+    ),
+    path(
         "records/<str:app_label>/<str:model_name>/<int:pk>/consent/",
         records.ConsentView.as_view(),
         name="consent-create",

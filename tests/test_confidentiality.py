@@ -227,7 +227,7 @@ def test_patch_is_held_to_the_rules_of_create_and_a_refused_send_keeps_the_draft
     patched = client.patch(
         f"/api/v1/correspondence/{pk}/", {"recipient": "tj-embassy-jp"}, content_type="application/json"
     )
-    assert patched.status_code == 400 and "other side" in patched.json()["detail"]
+    assert patched.status_code == 400 and "other side" in patched.json()["recipient"][0]
     # Even if a third party had been stored as the recipient, sending is refused whole.
     Correspondence.objects.filter(pk=pk).update(recipient=Organization.objects.get(code="tj-embassy-jp"))
     sent = client.post(f"/api/v1/correspondence/{pk}/send/")

@@ -1,4 +1,5 @@
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..i18n import localized, request_language
@@ -136,8 +137,27 @@ class OrganizationSerializer(PortalModelSerializer):
 
 
 class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
+    """A letter (clause 2). ``recipient`` may be left out: the only one accepted is the
+    other side's contact point, and it is the default. ``in_reply_to`` answers a sent
+    letter the caller may read (a hidden id is refused like a missing one); the subject
+    then defaults to "Re: …". ``thread_root`` names the thread's first letter; the
+    whole thread is ``GET …/{id}/thread/``. Third parties are not shown where a letter
+    sits in its thread."""
+
     origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    recipient = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    recipient = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text="The other side's contact point (the default; no other recipient is accepted).",
+    )
+    in_reply_to = serializers.PrimaryKeyRelatedField(
+        queryset=Correspondence.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The id of the sent letter this one answers.",
+    )
+    subject = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     class Meta:
         model = Correspondence
@@ -147,6 +167,8 @@ class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
             "recipient",
             "subject",
             "body",
+            "in_reply_to",
+            "thread_root",
             "status",
             "created_at",
             "shared_at",
@@ -154,7 +176,48 @@ class CorrespondenceSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
         ]
         # A letter is drafted with its recipient, subject and body; the kit's fields
         # are set by its actions (acknowledge, assign).
-        read_only_fields = ["status", "created_at", "shared_at", "due_on"]
+        read_only_fields = ["thread_root", "status", "created_at", "shared_at", "due_on"]
+
+    def validate(self, attrs):
+        """Clause 2's rule (``Correspondence.clean``) as field errors, before the service
+        runs: a wrong recipient is a 400 naming ``recipient``."""
+        from django.core.exceptions import ValidationError
+
+        attrs = super().validate(attrs)
+        request = self.context.get("request")
+        organization = getattr(getattr(request, "user", None), "organization", None)
+        if organization is None or organization.side_id is None:
+            return attrs  # the service refuses whoever may not write
+        instance = self.instance
+        letter = Correspondence(
+            memorandum_id=instance.memorandum_id if instance else organization.side.memorandum_id,
+            origin=instance.origin if instance else organization,
+            recipient=attrs.get("recipient")
+            or (instance.recipient if instance else organization.side.counterpart().contact_point()),
+            in_reply_to=attrs["in_reply_to"]
+            if "in_reply_to" in attrs
+            else getattr(instance, "in_reply_to", None),
+        )
+        if instance is not None:
+            letter.pk = instance.pk
+        try:
+            letter.clean()
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        if instance is None and not attrs.get("subject") and letter.in_reply_to is None:
+            raise serializers.ValidationError({"subject": [_("A letter needs a subject.")]})
+        return attrs
+
+
+class CorrespondenceThreadSerializer(PortalModelSerializer):
+    """One letter of a thread, as the thread lists it."""
+
+    origin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    recipient = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Correspondence
+        fields = ["id", "reference", "subject", "origin", "recipient", "status", "created_at", "shared_at"]
 
 
 class NotificationSerializer(PortalModelSerializer):

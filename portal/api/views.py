@@ -3,12 +3,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import services
+from ..disclosure import prefetch_consents
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization
 from ..records.api import SharedRecordActionsMixin
 from .base import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from .serializers import (
     AmendmentSerializer,
     CorrespondenceSerializer,
+    CorrespondenceThreadSerializer,
     DisclosureConsentSerializer,
     MemorandumSerializer,
     NotificationSerializer,
@@ -95,6 +97,16 @@ class CorrespondenceViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
     def withdraw(self, request, pk=None):
         letter = services.withdraw_draft(self.get_object(), request.user)
         return Response(self.get_serializer(letter).data)
+
+    @extend_schema(request=None, responses=CorrespondenceThreadSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def thread(self, request, pk=None):
+        """The letters of this letter's thread the caller may read, oldest first (a third
+        party reads those it was disclosed, nothing of the others)."""
+        letters = list(services.letter_thread(self.get_object(), request.user))
+        prefetch_consents(letters, request.user)
+        context = self.get_serializer_context()
+        return Response(CorrespondenceThreadSerializer(letters, many=True, context=context).data)
 
 
 class NotificationViewSet(RestrictedReadOnlyViewSet):

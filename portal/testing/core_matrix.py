@@ -133,6 +133,25 @@ matrix.register(
     )
 )
 
+matrix.register(
+    matrix.Action(
+        "correspondence.reply",
+        "post",
+        url=lambda f: f"/correspondence/{f.letter.pk}/reply/",
+        data=lambda f: {
+            "recipient": counterpart_contact_point(f).pk,
+            "subject": "Re: Matrix letter",
+            "body": "…",
+        },
+        setup=tajik_letter,
+        # Whoever of either side reads the letter and writes answers it (a draft in its
+        # thread); readers, administrators and third parties find no such page.
+        expected={**each(WRITERS, 302), "anonymous": LOGIN, "*": 404},
+        audit="record.created",
+        row=matrix.count_of("portal.Correspondence"),
+    )
+)
+
 _CONSENT_PAGE = {
     # The contact point of the side the letter came from consents (clause 3); the page
     # is not found for anyone else: the other side has no part of the letter, an
@@ -252,6 +271,19 @@ matrix.register(
         "post",
         url=lambda f: "/api/v1/correspondence/",
         data=lambda f: {"recipient": counterpart_contact_point(f).code, "subject": "New letter", "body": "…"},
+        expected={**API_READ_ONLY, **each(WRITERS, 201), "superuser": 403},
+        audit="record.created",
+        row=matrix.count_of("portal.Correspondence"),
+    )
+)
+
+matrix.register(
+    matrix.Action(
+        "api.correspondence.reply",
+        "post",
+        url=lambda f: "/api/v1/correspondence/",
+        data=lambda f: {"in_reply_to": f.letter.pk, "body": "…"},
+        setup=tajik_letter,
         expected={**API_READ_ONLY, **each(WRITERS, 201), "superuser": 403},
         audit="record.created",
         row=matrix.count_of("portal.Correspondence"),

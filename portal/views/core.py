@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +16,11 @@ from django.views.generic import TemplateView
 
 from .. import hooks, inbox, services
 from ..choices import RecordStatus
+from ..disclosure import disclose_all
 from ..filters import ConsentFilterSet, CorrespondenceFilterSet, FilteredListMixin, InboxFilterSet
 from ..forms import CorrespondenceForm
 from ..models import Correspondence, DisclosureConsent, Memorandum, Notification, Organization
+from ..records.policies import can
 from ..records.views import SharedRecordPanelsMixin
 from .base import (
     RestrictedDetailView,
@@ -116,16 +119,34 @@ class NotificationReadAllView(LoginRequiredMixin, View):
 
 
 class CorrespondenceListView(FilteredListMixin, RestrictedListView):
+    """One row per letter, a reply marked as one (with the reference of the letter it
+    answers, when the reader may read that letter). Not one row per thread: who reads a
+    letter is decided letter by letter, so a third party may read a reply without its
+    first letter, and a row standing for a thread would have to summarise letters some
+    readers may not see; each letter also waits for its own acknowledgement."""
+
     model = Correspondence
     template_name = "portal/correspondence_list.html"
     context_object_name = "letters"
     filterset_class = CorrespondenceFilterSet
 
     def get_queryset(self):
-        return super().get_queryset().select_related("origin", "recipient")
+        # The answered letter's reference in the same query, through restrict(): a
+        # reader who may not read it gets only "reply", not whose.
+        answered = Correspondence.objects.restrict(self.request.user).filter(pk=OuterRef("in_reply_to_id"))
+        return (
+            super()
+            .get_queryset()
+            .select_related("origin", "recipient")
+            .annotate(answers_reference=Subquery(answered.values("reference")[:1]))
+        )
 
 
 class CorrespondenceDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
+    """A letter with its whole thread, oldest first — the letters of it the reader may
+    read (``services.letter_thread``), one query whatever the thread's length — and a
+    "Reply" action for whoever may answer it."""
+
     model = Correspondence
     template_name = "portal/correspondence_detail.html"
     context_object_name = "letter"
@@ -142,6 +163,11 @@ class CorrespondenceDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
             and letter.origin_id == user.organization_id
             and letter.status == RecordStatus.DRAFT
         )
+        context["can_reply"] = can(services.check_reply, user, letter)
+        # Shown when the reader may read another letter of the thread: alone, the
+        # letter is its own thread and the list would say nothing more.
+        thread = list(services.letter_thread(letter, user))
+        context["thread"] = disclose_all(thread, user) if len(thread) > 1 else []
         return context
 
 
@@ -161,6 +187,24 @@ class CorrespondenceCreateView(ServiceFormView):
 
 
 correspondence_create = CorrespondenceCreateView.as_view()
+
+
+class CorrespondenceReplyView(CorrespondenceCreateView):
+    """Answer a letter one may read: a draft in its thread, to the other side's contact
+    point, "Re: …" unless changed. A 404 for whoever may not answer it (a third party,
+    a reader, a letter not sent)."""
+
+    model = Correspondence
+    action = "view"
+
+    def allowed(self, user) -> bool:
+        return can(services.check_reply, user, self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "in_reply_to": self.object}
+
+    def perform(self, form):
+        return services.draft_correspondence(self.request.user, in_reply_to=self.object, **form.cleaned_data)
 
 
 class CorrespondenceSendView(ServiceActionView):
