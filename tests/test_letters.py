@@ -181,7 +181,7 @@ def test_a_draft_is_not_answered(cast):
 
 
 def test_a_sent_reply_is_in_the_other_contact_point_s_inbox_with_its_reference(
-    cast, django_capture_on_commit_callbacks
+    cast, django_capture_on_commit_callbacks, mailoutbox
 ):
     first = letter(cast["tj_contact"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -190,6 +190,9 @@ def test_a_sent_reply_is_in_the_other_contact_point_s_inbox_with_its_reference(
     assert item.organization.code == TAJIK_CP and item.url == answer.get_absolute_url()
     assert item.params["reference"] == answer.reference
     assert answer.reference in item.message and "Re: Quota for 2027" in item.message
+    # The e-mail to Tajikistan's contact point names it too, in the reader's language.
+    [mail] = [mail for mail in mailoutbox if answer.get_absolute_url() in mail.body]
+    assert mail.to == [cast["tj_contact"].email] and answer.reference in mail.subject
 
 
 # --- Pages ---------------------------------------------------------------------------------
