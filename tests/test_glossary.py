@@ -1,7 +1,8 @@
 """One term, one translation (shared/glossary.md, corrected after the translation review
 of 2026-11-29): the catalogs use the glossary's current renderings of its key terms, the
 wordings the review flagged are gone, one English word with two jobs is translated apart
-by its context."""
+by its context, and the data migration brings seeded names written before the
+correction up to date without touching what an administrator changed."""
 
 import re
 import shutil
@@ -11,6 +12,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from portal.testing.services import required
@@ -214,3 +217,101 @@ def test_the_public_list_heads_its_list_with_the_heading_not_the_status(
     finally:
         publication.published_lists.clear()
     assert re.search(r'id="certified-heading">\s*Сертифицированные организации', html), html[:2000]
+
+
+# The data migration: seeded names written before the correction.
+
+BEFORE = ("portal", "0010_correspondence_threads")
+AFTER = ("portal", "0011_glossary_seeded_names")
+
+
+def migrate(portal_node):
+    """Every app at its latest migration, the portal at ``portal_node``."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    targets = [
+        portal_node if app == "portal" else (app, name) for app, name in executor.loader.graph.leaf_nodes()
+    ]
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_corrects_seeded_names_and_leaves_edited_ones_alone():
+    import importlib
+
+    from portal.testing.fixtures import ensure_reference_data
+
+    fix = importlib.import_module("portal.migrations.0011_glossary_seeded_names")
+    ensure_reference_data()
+    edited = "Минюст Японии (исправлено администратором)"
+    try:
+        old = migrate(BEFORE)
+        Memorandum = old.get_model("portal", "Memorandum")
+        Organization = old.get_model("portal", "Organization")
+        Criterion = old.get_model("agencies", "ScreeningCriterion")
+        # A database seeded before the correction, where an administrator has since
+        # renamed one ministry in Russian.
+        Memorandum.objects.filter(partner_country="TJ").update(
+            title_ru=fix.MEMORANDUM["title_ru"][0], title_tg=fix.MEMORANDUM["title_tg"][0]
+        )
+        for code, changes in fix.ORGANIZATIONS.items():
+            Organization.objects.filter(code=code).update(
+                **{field: pair[0] for field, pair in changes.items()}
+            )
+        for number, changes in fix.CRITERIA.items():
+            Criterion.objects.filter(number=number).update(
+                **{field: pair[0] for field, pair in changes.items()}
+            )
+        Organization.objects.filter(code="jp-moj").update(name_ru=edited)
+
+        new = migrate(AFTER)
+        memorandum = new.get_model("portal", "Memorandum").objects.get(partner_country="TJ")
+        assert memorandum.title_ru == fix.MEMORANDUM["title_ru"][1]
+        assert memorandum.title_tg.startswith("Меморандуми ҳамкорӣ дар доираи низоми")
+        names = {
+            row.code: row
+            for row in new.get_model("portal", "Organization").objects.filter(code__in=fix.ORGANIZATIONS)
+        }
+        assert names["jp-isa"].name_ru == "Агентство иммиграционной службы Японии"
+        assert names["jp-isa"].name_tg == "Агентии хадамоти муҳоҷирати Ҷопон"
+        assert names["jp-npa"].name_tg == "Агентии миллии пулиси Ҷопон"
+        assert names["jp-moj"].name_ru == edited, "an administrator's name is theirs"
+        assert names["jp-moj"].name_tg == "Вазорати адлияи Ҷопон"
+        criterion = new.get_model("agencies", "ScreeningCriterion").objects.get(number=5)
+        assert criterion.text_ru.startswith("Не берёт денежный залог (гарантийный взнос)")
+        assert "ноустуворона" in criterion.text_tg and "ҷарима" not in criterion.text_tg
+
+        back = migrate(BEFORE)
+        isa = back.get_model("portal", "Organization").objects.get(code="jp-isa")
+        assert isa.name_ru == "Агентство иммиграционных услуг Японии", "the migration reverses"
+        assert back.get_model("portal", "Organization").objects.get(code="jp-moj").name_ru == edited
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        ensure_reference_data()
+
+
+def test_the_seeds_use_the_corrected_wording():
+    """A fresh database gets the new wording from the seeds themselves."""
+    import importlib
+
+    fix = importlib.import_module("portal.migrations.0011_glossary_seeded_names")
+    portal_seed = importlib.import_module("portal.migrations.0002_seed_memorandum_sides_organizations")
+    agencies_seed = importlib.import_module("agencies.migrations.0002_seed_sectors_and_criteria")
+    names = {
+        row[0]: dict(zip(("name_ja", "name_en", "name_ru", "name_tg"), row[-1], strict=True))
+        for row in portal_seed.ORGANIZATIONS
+    }
+    texts = {
+        row[0]: dict(zip(("text_en", "text_ja", "text_ru", "text_tg"), row[3:], strict=True))
+        for row in agencies_seed.CRITERIA
+    }
+    for field, (_old, new) in fix.MEMORANDUM.items():
+        assert portal_seed.MEMORANDUM[field] == new
+    for code, changes in fix.ORGANIZATIONS.items():
+        for field, (_old, new) in changes.items():
+            assert names[code][field] == new
+    for number, changes in fix.CRITERIA.items():
+        for field, (_old, new) in changes.items():
+            assert texts[number][field] == new
