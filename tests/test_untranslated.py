@@ -132,8 +132,12 @@ def english_msgids(language: str) -> frozenset[str]:
     msgids: set[str] = set()
     with translation.override(language):
         for root in roots:
-            for path in root.glob("en/LC_MESSAGES/*.po"):
-                msgids.update(e.msgid for e in polib.pofile(str(path)) if e.msgid and not e.msgid_plural)
+            for path in root.glob("en/LC_MESSAGES/django.*"):
+                if path.suffix in {".po", ".mo"} and (
+                    path.suffix == ".po" or not path.with_suffix(".po").exists()
+                ):
+                    entries = polib.pofile(str(path)) if path.suffix == ".po" else polib.mofile(str(path))
+                    msgids.update(e.msgid for e in entries if e.msgid and not e.msgid_plural)
         msgids.update(e.msgid for e in polib.pofile(str(roots[0] / language / "LC_MESSAGES/django.po")))
         # Short words ("No", "OK") would match names and codes; a msgid the language
         # renders as itself is not English in it.
