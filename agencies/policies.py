@@ -6,6 +6,7 @@ buttons to show — the same function, so a button is never offered that then fa
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.records import policies as kit_policies
@@ -59,13 +60,21 @@ def check_certify(user, agency) -> None:
 
 
 def check_screening_met(agency) -> None:
-    """The current screening meets every mandatory criterion (7(1))."""
+    """The current screening meets every mandatory criterion (7(1)). The refusal names
+    each failing criterion by its number and text in the reader's language, so that the
+    officer knows what to look at without opening the screening."""
     screening = agency.screenings.first()
-    failing = screening.failing_mandatory() if screening else ["—"]
+    if screening is None:
+        raise TransitionError(_("Certification is refused: the agency has not been screened."))
+    failing = screening.failing_mandatory()
     if failing:
         raise TransitionError(
-            _("Certification is refused while a mandatory criterion is not met: %(criteria)s")
-            % {"criteria": ", ".join(str(getattr(c, "number", c)) for c in failing)}
+            ngettext(
+                "Certification is refused because this mandatory criterion is not met: %(criteria)s",
+                "Certification is refused because these mandatory criteria are not met: %(criteria)s",
+                len(failing),
+            )
+            % {"criteria": "; ".join(f"{criterion.number}. {criterion.text}" for criterion in failing)}
         )
 
 
