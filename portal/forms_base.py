@@ -34,3 +34,44 @@ class PortalForm(PortalFormMixin, forms.Form):
 
 class PortalModelForm(PortalFormMixin, forms.ModelForm):
     pass
+
+
+# ---------- Rendering helpers: the error summary and its links ----------
+
+
+def field_anchor(field) -> str:
+    """The id an error summary links to: the input itself, or for a group of radios or
+    check boxes (rendered in a fieldset) its first input, which Django numbers ``_0``."""
+    if not field.auto_id:
+        return ""
+    if field.use_fieldset and len(getattr(field.field, "choices", ()) or ()) > 0:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+def error_links(form) -> list[tuple[str, str]]:
+    """Every error of a bound form, for the summary at the top of the form, in the order
+    of the fields: ``(anchor, text)``. Errors of the form itself and of hidden fields come
+    first and have no anchor (there is no field to go to); a visible field's error names
+    its label, so that the list reads on its own (``Reason: This field is required.``)."""
+    if form is None or not getattr(form, "is_bound", False) or not form.errors:
+        return []
+    links = [("", str(error)) for error in form.non_field_errors()]
+    for field in form.hidden_fields():
+        links += [("", f"{field.label}: {error}") for error in field.errors]
+    for field in form.visible_fields():
+        anchor = field_anchor(field)
+        links += [(anchor, f"{field.label}: {error}") for error in field.errors]
+    return links
+
+
+def widget_html(field) -> str:
+    """A field's input as Django renders it (``required``, ``aria-invalid``,
+    ``aria-describedby`` pointing to its help and error), plus ``aria-required`` where
+    Django leaves ``required`` out because HTML forbids it (a select whose first option is
+    a real choice). A group of radios or check boxes is marked on its legend instead."""
+    attrs = {}
+    marked_by_django = field.build_widget_attrs({}).get("required")
+    if field.field.required and not (field.use_fieldset or field.is_hidden or marked_by_django):
+        attrs["aria-required"] = "true"
+    return field.as_widget(attrs=attrs)
