@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django import forms
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,7 +11,7 @@ from portal.models import User
 from portal.uploads import validate_upload
 
 from .choices import CriterionResult, InvestigationOutcome, RevocationReason
-from .models import PUBLISHED_FIELDS, Investigation, SendingAgency
+from .models import PUBLISHED_FIELDS, Investigation, ScreeningCriterion, SendingAgency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,22 +53,46 @@ class GuidanceForm(PortalForm):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
+@dataclass
+class CriterionFields:
+    """One criterion of the screening form: its result (radios), note and evidence, and
+    the documents already given for it."""
+
+    criterion: ScreeningCriterion
+    result: BoundField
+    note: BoundField
+    evidence: BoundField
+    attachments: list
+
+
+@dataclass
+class ScreeningSection:
+    """The criteria of one category of the checklist (``shared/reference-data.md``:
+    M = mandatory, a failure blocks certification; A = advisory)."""
+
+    key: str
+    legend: str
+    lead: str
+    criteria: list[CriterionFields]
+
+
 class ScreeningForm(PortalForm):
-    """One result and note per criterion of the screening."""
+    """One result and note per criterion of the screening, in sections: the mandatory
+    criteria, then the advisory ones (the checklist's two categories)."""
 
     note = forms.CharField(label=_("Overall note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, screening, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = list(screening.results.select_related("criterion"))
+        self.rows = list(screening.results.select_related("criterion").prefetch_related("attachments"))
         self.fields["note"].initial = screening.note
         for row in self.rows:
             criterion = row.criterion
-            label = f"{criterion.number}. {criterion.text}" + (
-                "" if criterion.mandatory else f" ({_('advisory')})"
-            )
             self.fields[f"result_{criterion.pk}"] = forms.ChoiceField(
-                label=label, choices=CriterionResult.choices, initial=row.result
+                label=f"{criterion.number}. {criterion.text}",
+                choices=CriterionResult.choices,
+                initial=row.result,
+                widget=forms.RadioSelect,
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label=_("Note on criterion %(number)s") % {"number": criterion.number},
@@ -78,6 +105,28 @@ class ScreeningForm(PortalForm):
                 required=False,
                 validators=[validate_upload],
             )
+
+    def sections(self) -> list[ScreeningSection]:
+        """The criteria grouped by category, each with its bound fields; a category with
+        no criterion is left out."""
+        categories = [
+            ScreeningSection("mandatory", _("Mandatory criteria"), _("A failure blocks certification."), []),
+            ScreeningSection(
+                "advisory", _("Advisory criteria"), _("A failure does not block certification."), []
+            ),
+        ]
+        for row in self.rows:
+            pk = row.criterion_id
+            categories[0 if row.criterion.mandatory else 1].criteria.append(
+                CriterionFields(
+                    row.criterion,
+                    self[f"result_{pk}"],
+                    self[f"note_{pk}"],
+                    self[f"evidence_{pk}"],
+                    list(row.attachments.all()),
+                )
+            )
+        return [section for section in categories if section.criteria]
 
     def results(self) -> dict[int, tuple[str, str]]:
         return {

@@ -245,11 +245,21 @@ class ScreeningView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         screening = self.object
+        results = list(screening.results.select_related("criterion").prefetch_related("attachments"))
+        editable = can(policies.check_record_screening, self.request.user, screening)
+        # What blocks certification, as saved (the rule is the model's), each linked to
+        # its radios in the form or to its row in the table.
+        failing = {criterion.pk for criterion in screening.failing_mandatory()}
         return super().get_context_data(
             screening=screening,
             agency=screening.agency,
-            editable=can(policies.check_record_screening, self.request.user, screening),
-            results=screening.results.select_related("criterion").prefetch_related("attachments"),
+            editable=editable,
+            results=results,
+            failing=[
+                (row, f"id_result_{row.criterion_id}_0" if editable else f"criterion-{row.criterion_id}")
+                for row in results
+                if row.criterion_id in failing
+            ],
             **kwargs,
         )
 

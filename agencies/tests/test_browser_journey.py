@@ -32,8 +32,8 @@ def test_certify_notify_publish_revoke(page, live_server, cast):
 
     page.click("form[action$='/screening/start/'] button")
     page.wait_for_url("**/screenings/**")  # starting a screening opens it
-    for select in page.locator("select[name^=result_]").all():
-        select.select_option("met")
+    for radio in page.locator("input[type=radio][name^=result_][value=met]").all():
+        radio.check()
     page.click("main button[type=submit]")
     page.wait_for_url(agency_url)
 
