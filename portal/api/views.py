@@ -99,7 +99,7 @@ class CorrespondenceViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
         return Response(self.get_serializer(letter).data)
 
     @extend_schema(request=None, responses=CorrespondenceThreadSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def thread(self, request, pk=None):
         """The letters of this letter's thread the caller may read, oldest first (a third
         party reads those it was disclosed, nothing of the others)."""
