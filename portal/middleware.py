@@ -123,7 +123,12 @@ class TimeZoneMiddleware:
     """Activates the signed-in officer's side's time zone for the request (a third
     party and the public get Japan's, ``portal.timezones``), so that every time shown
     and every "today" computed on the way is on the reader's clock. The zone is kept
-    in the session with the organization it was computed for: a page costs no query."""
+    in the session with the organization it was computed for: a page costs no query.
+
+    The public site is on Japan's clock for everyone, signed in or not: its pages are
+    rendered once and served to every visitor (``agencies.public_views``)."""
+
+    PUBLIC_PREFIX = "/public/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -135,7 +140,7 @@ class TimeZoneMiddleware:
 
         zone = timezones.default_zone()
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not request.path.startswith(self.PUBLIC_PREFIX):
             remembered = request.session.get(timezones.SESSION_KEY)
             if remembered and remembered[0] == user.organization_id:
                 zone = timezones.zone_for_country(remembered[1])

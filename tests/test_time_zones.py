@@ -273,3 +273,30 @@ def test_the_certification_period_is_labelled_as_a_period(client_for, cast, lang
         page = client.get(agency.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f"<dt>{label}</dt><dd>" in page
     assert "<dt>認定日</dt>" not in page
+
+
+@pytest.mark.parametrize(
+    "reader, path, zone",
+    [
+        ("tj_officer", "/", "Asia/Dushanbe"),
+        ("jp_officer", "/", "Asia/Tokyo"),
+        ("embassy_viewer", "/", "Asia/Tokyo"),
+        (None, "/", "Asia/Tokyo"),
+        # The public site is rendered once for every visitor: Japan's clock for everyone.
+        ("tj_officer", "/public/", "Asia/Tokyo"),
+        (None, "/public/", "Asia/Tokyo"),
+    ],
+)
+def test_the_zone_a_request_is_served_in(rf, cast, reader, path, zone):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.middleware import TimeZoneMiddleware
+
+    seen = []
+    request = rf.get(path)
+    request.session = SessionStore()
+    request.user = cast[reader] if reader else AnonymousUser()
+    TimeZoneMiddleware(lambda request: seen.append(timezone.get_current_timezone_name()))(request)
+    assert seen == [zone]
+    assert timezone.get_current_timezone_name() == "Asia/Tokyo"  # and nothing leaks to the next
