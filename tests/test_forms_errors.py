@@ -244,3 +244,34 @@ def test_login_errors_are_summarised(client, db):
 def test_an_unbound_form_has_no_summary(form_page):
     client, url = form_page("agencies:certify")
     assert 'class="error-summary"' not in client.get(url).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_summaries_in_the_browser_are_focused_and_accessible(live_server, cast):
+    """The sign-in page and a service form sent with errors: the summary has the focus
+    on load (autofocus, no script), its link moves the focus to the field, and axe finds
+    no WCAG 2.1 AA violation."""
+    from portal.testing.browser import new_page, no_accessibility_violations, sign_in
+
+    base = live_server.url
+    with new_page() as page:
+        page.goto(f"{base}/accounts/login/")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        no_accessibility_violations(page)
+        page.click(".error-summary a[href='#id_username']")
+        assert page.evaluate("document.activeElement.id") == "id_username"
+
+        sign_in(page, base, "tj-officer")
+        agency = _agency_under_screening(cast)
+        page.goto(f"{base}{reverse('agencies:reject', args=[agency.pk])}")
+        no_accessibility_violations(page)  # the required marks
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        assert page.get_attribute("#id_reason", "aria-invalid") == "true"
+        no_accessibility_violations(page)
+        page.click(".error-summary a[href='#id_reason']")
+        assert page.evaluate("document.activeElement.id") == "id_reason"
