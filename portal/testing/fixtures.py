@@ -30,6 +30,7 @@ def _celery_eager(request):
 REFERENCE_DATA_MIGRATIONS = [
     "portal.migrations.0002_seed_memorandum_sides_organizations",
     "agencies.migrations.0002_seed_sectors_and_criteria",
+    "portal.places.migrations.0002_seed_places",
 ]
 
 
