@@ -22,12 +22,13 @@ from django.conf import settings
 from django.core import mail
 from django.utils import translation
 
-from agencies.models import AgencyEvent
+from agencies.models import AgencyEvent, Publication, Sector
+from agencies.publication import document_language, render_document
 from agencies.templatetags.agencies import agency_name
 from agencies.testing import certified
 from portal import outbox
 from portal.i18n import FALLBACKS, LANGUAGE_CODES, localized, pick, renderings
-from portal.models import Notification, Organization
+from portal.models import Notification, Organization, Side
 from portal.notifications import email_notification
 
 ROOT = Path(settings.BASE_DIR)
@@ -221,6 +222,27 @@ def test_the_agency_page_and_the_published_row_follow_the_rule(agencies, client_
             heading = re.search(r'<h1 class="page-title">(.*?)</h1>', response.content.decode()).group(1)
             assert heading == shown(key, language), (key, language)
             assert agency_name(AGENCIES[key], language) == shown(key, language)
+
+
+def test_the_public_list_and_its_documents_follow_the_rule(agencies, client):
+    """The published list keeps every script in its name column (on purpose); the name
+    it shows first, and the side and sector names around it, follow the rule: the
+    reader's language on the page, the document's language in the HTML/PDF document."""
+    for language in LANGUAGES:
+        page = client.get(f"/public/agencies/tajikistan/?lang={language}").content.decode()
+        for key in AGENCIES:
+            assert f"<td>{shown(key, language)}" in page, (key, language)
+    nursing = Sector.objects.get(code="nursing-care")
+    for side_code, language in (("JP", "ja"), ("TJ", "tg")):
+        side = Side.objects.get(country=side_code)
+        assert document_language(side) == language
+        latest = Publication.objects.filter(side=side).order_by("-version").first()
+        document = render_document(latest, "agencies/public/document.html")
+        assert (
+            getattr(side, f"name_{language}") in document and getattr(nursing, f"name_{language}") in document
+        )
+        for other in {"ja", "en", "ru", "tg"} - {language}:
+            assert getattr(nursing, f"name_{other}") not in document, (side_code, other)
 
 
 # --- The API -----------------------------------------------------------------------------
