@@ -300,3 +300,18 @@ def test_the_zone_a_request_is_served_in(rf, cast, reader, path, zone):
     TimeZoneMiddleware(lambda request: seen.append(timezone.get_current_timezone_name()))(request)
     assert seen == [zone]
     assert timezone.get_current_timezone_name() == "Asia/Tokyo"  # and nothing leaks to the next
+
+
+@pytest.mark.django_db
+def test_a_reference_takes_its_year_on_the_originating_side_s_clock(cast):
+    """At 18:30 UTC on New Year's Eve it is 23:30 in Dushanbe and already 03:30 on 1
+    January in Tokyo: a Tajik record made then is numbered in the old year."""
+    from portal import services
+    from portal.records.references import prefix_for
+
+    letter = services.draft_correspondence(
+        cast["tj_contact"], recipient=cast["jp_contact"].organization, subject="New Year", body="Body"
+    )
+    letter.created_at = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC)
+    with timezone.override("Asia/Tokyo"):  # a Japanese officer's request, say
+        assert prefix_for(letter) == "TJ-LET-2026"

@@ -9,6 +9,8 @@ import re
 from django.db import connection
 from django.utils import timezone
 
+from portal.timezones import zone_for_country
+
 from .models import ReferenceCounter
 
 #: What a reference looks like; the search box recognises one by this.
@@ -17,7 +19,8 @@ PATTERN = re.compile(r"^[A-Z]{2}-[A-Z]{2,5}-\d{4}-\d{4,}$")
 
 def prefix_for(record) -> str:
     country = record.origin.side.country if record.origin.side_id else "XX"
-    year = (record.created_at or timezone.now()).astimezone(timezone.get_current_timezone()).year
+    # The year on the originating side's clock, whoever's zone the request runs in.
+    year = timezone.localtime(record.created_at or timezone.now(), zone_for_country(country)).year
     return f"{country}-{record.reference_kind}-{year}"
 
 

@@ -22,6 +22,7 @@ from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput, PermissionDenied
 from portal.i18n import renderings
 from portal.models import DisclosureConsent, Organization, User
+from portal.timezones import today_for
 from portal.uploads import check_upload, safe_basename
 
 from . import policies, transitions
@@ -414,7 +415,7 @@ def request_consent(
     _third_party(third_party)
     if not purpose.strip():
         raise InvalidInput(_("Say why the third party needs the record."))
-    if requested_until <= timezone.localdate():
+    if requested_until <= today_for(actor):
         raise InvalidInput(_("The disclosure must be needed until a day in the future."))
     with transaction.atomic():
         record = _readable(record, actor)
