@@ -53,6 +53,14 @@ def render(notification) -> str:
     if template is None:
         return notification.kind
     try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
+        return str(template) % _Params(params)
+    except (TypeError, ValueError):
         return str(template)
+
+
+class _Params(dict):
+    """An item written before its kind's message gained a parameter shows a dash there,
+    never the placeholder itself ("%(reference)s")."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"

@@ -442,3 +442,10 @@ def test_the_menu_count_is_one_query(cast, client_for):
         client.get("/inbox/")
     unions = [query["sql"] for query in queries if " UNION " in query["sql"]]
     assert len(unions) == 1
+
+
+def test_an_item_missing_a_parameter_shows_a_dash_not_the_placeholder(cast):
+    """An item written before its kind's message gained a parameter (a letter's reference)."""
+    old = item(cast["jp_contact"], subject="Old letter")  # no "reference" in its params
+    assert "%(" not in old.message
+    assert "—" in old.message and "Old letter" in old.message
