@@ -48,4 +48,6 @@ def portal(request):
         "portal_nav": navigation,
         "portal_third_party": third_party,
         "portal_work": work,
+        # "99+" past the cap: the count stops there (portal.hooks.work_count).
+        "portal_work_label": f"{hooks.WORK_COUNT_CAP}+" if work > hooks.WORK_COUNT_CAP else str(work),
     }

@@ -148,9 +148,16 @@ def officers_only(user) -> bool:
     return not is_third_party_user(user)
 
 
+#: The menu counts up to this many things to act on, then says "99+": each card's part
+#: of the count stops there, so that a backlog of 50,000 costs what a short queue does
+#: (bench/work_count.py).
+WORK_COUNT_CAP = 99
+
+
 def work_count(user) -> int:
     """How many things the home cards ask ``user`` to act on, each counted once however
-    many cards list it: one ``UNION`` query, whatever the number of cards and kinds."""
+    many cards list it, up to ``WORK_COUNT_CAP + 1``: one ``UNION`` query, whatever the
+    number of cards and kinds."""
     from django.db.models import CharField, Value
 
     parts = []
@@ -158,11 +165,13 @@ def work_count(user) -> int:
         for queryset in (card.work(user) or []) if card.work else []:
             label = queryset.model._meta.label_lower
             parts.append(
-                queryset.order_by().annotate(_kind=Value(label, CharField())).values_list("_kind", "pk")
+                queryset.order_by()
+                .annotate(_kind=Value(label, CharField()))
+                .values_list("_kind", "pk")[: WORK_COUNT_CAP + 1]
             )
     if not parts:
         return 0
-    return parts[0].union(*parts[1:]).count()
+    return min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1)
 
 
 def nav_items_for(user) -> list[NavItem]:

@@ -449,3 +449,15 @@ def test_an_item_missing_a_parameter_shows_a_dash_not_the_placeholder(cast):
     old = item(cast["jp_contact"], subject="Old letter")  # no "reference" in its params
     assert "%(" not in old.message
     assert "—" in old.message and "Old letter" in old.message
+
+
+def test_the_menu_count_stops_at_its_cap(cast, client_for, monkeypatch):
+    from portal import hooks
+
+    monkeypatch.setattr(hooks, "WORK_COUNT_CAP", 2)
+    for _ in range(4):
+        letter(cast["jp_contact"], cast["tj_contact"].organization)
+    client = client_for("tj_contact")
+    assert work_badge(client) == 3  # each card's part stops one past the cap
+    html = client.get("/inbox/").content.decode()
+    assert '<span class="badge badge--unread">2+<span class="visually-hidden">' in html
