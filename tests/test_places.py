@@ -37,8 +37,8 @@ def test_unknown_text_is_shown_as_stored(db):
 
 @pytest.fixture
 def forget_places():
-    """The renderings are cached outside the database: drop what this test's rolled-back
-    rows put there."""
+    """The renderings are kept in the process: drop what this test's rolled-back rows
+    put there."""
     from portal.places import names
 
     names.forget()
@@ -90,3 +90,16 @@ def test_an_agency_s_region_and_city_in_the_reader_s_language(client_for, cast, 
         html = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert expected in html, path
         assert "Sughd" not in html and "Khujand" not in html, path
+
+
+def test_naming_a_place_never_asks_the_cache(db, forget_places, monkeypatch):
+    """A silent Redis must not hold a page (tests/test_redis_faults.py): the table lives
+    in the process, read once a minute."""
+    from django.core.cache import cache
+
+    def refuse(*args, **kwargs):
+        raise TimeoutError("Redis is silent")
+
+    for method in ("get", "set", "delete", "get_many"):
+        monkeypatch.setattr(cache, method, refuse)
+    assert place_name("Sughd", "ru") == place_name("Согд", "ru") == "Согдийская область"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import time
 
 from portal.i18n import localized
 
-#: One cache entry for the whole table (tens of rows): every page that names a place
-#: reads it without a query; saving or deleting a place drops it (Redis in production,
-#: so every process sees the change; the embedded mode runs one process).
-CACHE_KEY = "places:renderings:v1"
+#: Seconds a process keeps the table (tens of rows) before reading it again. A page
+#: names a place once or twice a row, so the table lives in the process: no query and
+#: no round trip a name, and nothing that waits on Redis (a silent Redis must not hold
+#: a page, tests/test_redis_faults.py). Saving or deleting a place drops the table of
+#: the process that did it at once; the other processes read it again within this.
+TTL_SECONDS = 60
+_table: dict = {"renderings": None, "at": 0.0}
 
 
 def normalized(text: str) -> str:
@@ -18,16 +21,17 @@ def normalized(text: str) -> str:
 
 def renderings() -> dict[str, dict[str, str]]:
     """``{normalized spelling: {"name_ja": …, "name_en": …, "name_ru": …, "name_tg": …}}``."""
-    table = cache.get(CACHE_KEY)
-    if table is None:
-        from .models import Place
+    table = _table["renderings"]
+    if table is not None and time.monotonic() - _table["at"] < TTL_SECONDS:
+        return table
+    from .models import Place
 
-        table = {}
-        for place in Place.objects.all():
-            names = {f"name_{code}": getattr(place, f"name_{code}") for code in ("ja", "en", "ru", "tg")}
-            for spelling in place.spellings():
-                table.setdefault(normalized(spelling), names)
-        cache.set(CACHE_KEY, table, None)
+    table = {}
+    for place in Place.objects.all():
+        names = {f"name_{code}": getattr(place, f"name_{code}") for code in ("ja", "en", "ru", "tg")}
+        for spelling in place.spellings():
+            table.setdefault(normalized(spelling), names)
+    _table.update(renderings=table, at=time.monotonic())
     return table
 
 
@@ -49,7 +53,7 @@ def place_name(text: str, language: str | None = None) -> str:
 
 
 def forget(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    _table["renderings"] = None
 
 
 def connect() -> None:
