@@ -183,6 +183,32 @@ def test_reminders_before_and_after_the_due_date_for_every_kind(cast, django_cap
     assert remind_due_records() == 0  # once a day
 
 
+def test_a_reminder_reads_the_due_date_on_the_receiving_side_s_clock(
+    cast, django_capture_on_commit_callbacks
+):
+    """At 17:00 UTC on 6 December it is 22:00 on the 6th in Dushanbe and 02:00 on the
+    7th in Tokyo: a letter due on the 6th is due for Tajikistan, overdue for Japan."""
+    due_on = dt.date(2026, 12, 6)
+    to_tajikistan = services.draft_correspondence(
+        cast["jp_contact"], recipient=cast["tj_contact"].organization, subject="To Dushanbe", body="."
+    )
+    to_japan = services.draft_correspondence(
+        cast["tj_contact"], recipient=cast["jp_contact"].organization, subject="To Tokyo", body="."
+    )
+    for letter, author in ((to_tajikistan, "jp_contact"), (to_japan, "tj_contact")):
+        Correspondence.objects.filter(pk=letter.pk).update(due_on=due_on)
+        services.send_correspondence(letter, cast[author])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_due_records(now=dt.datetime(2026, 12, 6, 17, 0, tzinfo=dt.UTC)) == 2
+    kinds = dict(Notification.objects.filter(kind__startswith="record.").values_list("url", "kind"))
+    assert kinds == {
+        to_tajikistan.get_absolute_url(): "record.due",
+        to_japan.get_absolute_url(): "record.overdue",
+    }
+    reminded = dict(Correspondence.objects.values_list("pk", "last_reminded_on"))
+    assert reminded == {to_tajikistan.pk: dt.date(2026, 12, 6), to_japan.pk: dt.date(2026, 12, 7)}
+
+
 # --- Attachments ------------------------------------------------------------------------
 
 

@@ -21,8 +21,8 @@ from portal import audit, inbox, notifications, outbox
 from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput, PermissionDenied
 from portal.i18n import renderings
-from portal.models import DisclosureConsent, Organization, User
-from portal.timezones import today_for
+from portal.models import DisclosureConsent, Organization, Side, User
+from portal.timezones import today_for, zone_for_country
 from portal.uploads import check_upload, safe_basename
 
 from . import policies, transitions
@@ -255,36 +255,57 @@ def record_kinds() -> list[type[SharedRecord]]:
     return [model for model in apps.get_models() if issubclass(model, SharedRecord)]
 
 
-def remind_due_records(today: dt.date | None = None) -> int:
+def remind_due_records(today: dt.date | None = None, *, now: dt.datetime | None = None) -> int:
     """Daily, for every record kind: remind the receiving side (the assigned officer's
     organization, else its contact point) of open records due within three days or
-    overdue; once a day a record."""
-    today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
+    overdue; once a day a record. "Today" is the receiving side's (a record due on the
+    6th is not overdue in Dushanbe while Tokyo is already on the 7th), unless ``today``
+    names one day for every side."""
+    now = now or timezone.now()
+    days = {}  # receiving side id -> today on its clock
+
+    def today_of(side_id) -> dt.date:
+        if today is not None:
+            return today
+        if side_id not in days:
+            country = Side.objects.filter(pk=side_id).values_list("country", flat=True).first()
+            days[side_id] = timezone.localdate(now, zone_for_country(country))
+        return days[side_id]
+
+    # The furthest-ahead clock bounds the query; each record is then read on its own side's.
+    latest = today or max(timezone.localdate(now, zone_for_country(code)) for code in side_countries())
+    horizon = latest + dt.timedelta(days=REMIND_DAYS_BEFORE)
     reminded = 0
     for model in record_kinds():
-        due = (
-            model.open_records()
-            .filter(due_on__isnull=False, due_on__lte=horizon)
-            .exclude(last_reminded_on=today)
-        )
+        due = model.open_records().filter(due_on__isnull=False, due_on__lte=horizon)
         for record_id in due.values_list("pk", flat=True):
             with transaction.atomic():
                 record = model.open_records().select_for_update(skip_locked=True).filter(pk=record_id).first()
-                if record is None or record.last_reminded_on == today:
+                if record is None:
                     continue
-                record.last_reminded_on = today
+                receiving_side_id = policies.receiving_side_id(record)
+                day = today_of(receiving_side_id)
+                if record.last_reminded_on == day or record.due_on > day + dt.timedelta(
+                    days=REMIND_DAYS_BEFORE
+                ):
+                    continue
+                record.last_reminded_on = day
                 record.save(update_fields=["last_reminded_on"])
-                receiving = _contact_point_of(policies.receiving_side_id(record))
+                receiving = _contact_point_of(receiving_side_id)
                 assignee = record.assigned_to
                 notifications.notify(
                     {receiving.pk, assignee.organization_id} if assignee else [receiving.pk],
-                    "record.overdue" if record.due_on < today else "record.due",
+                    "record.overdue" if record.due_on < day else "record.due",
                     url=record.get_absolute_url(),
                     params=_params(record, due=record.due_on.isoformat()),
                 )
                 reminded += 1
     return reminded
+
+
+def side_countries() -> list[str]:
+    """The sides' country codes (the zones a daily job reads dates on)."""
+    return list(Side.objects.values_list("country", flat=True).distinct()) or [None]
 
 
 # --- Attachments ----------------------------------------------------------------------
