@@ -158,17 +158,18 @@ def work_count(user) -> int:
     """How many things the home cards ask ``user`` to act on, each counted once however
     many cards list it, up to ``WORK_COUNT_CAP + 1``: one ``UNION`` query, whatever the
     number of cards and kinds."""
+    from django.db import connections
     from django.db.models import CharField, Value
 
     parts = []
     for card in HOME_CARDS:
         for queryset in (card.work(user) or []) if card.work else []:
             label = queryset.model._meta.label_lower
-            parts.append(
-                queryset.order_by()
-                .annotate(_kind=Value(label, CharField()))
-                .values_list("_kind", "pk")[: WORK_COUNT_CAP + 1]
-            )
+            part = queryset.order_by().annotate(_kind=Value(label, CharField())).values_list("_kind", "pk")
+            # SQLite (the embedded mode, a few hundred rows) cannot limit a part of a UNION.
+            if connections[part.db].features.supports_slicing_ordering_in_compound:
+                part = part[: WORK_COUNT_CAP + 1]
+            parts.append(part)
     if not parts:
         return 0
     return min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1)
