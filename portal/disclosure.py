@@ -152,6 +152,12 @@ def visible_events(record, user: User):
     return _by_side(record.events.select_related("actor", "side"), user, record)
 
 
+def visible_comments(record, user: User):
+    """The comments on ``record`` that ``user`` may read (see ``visible_attachments``)."""
+    record = getattr(record, "_obj", record)
+    return _by_side(record.comments.select_related("author", "side"), user, record)
+
+
 def hidden_fields(user: User, obj) -> frozenset[str]:
     """The names of ``obj``'s fields (and relations) that ``user`` may not read."""
     rule = getattr(obj, "hidden_fields_for", None)

@@ -20,17 +20,23 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api.base import PortalModelSerializer, PortalSerializer, RestrictedReadOnlyViewSet
 from portal.api.schema import PortalAutoSchema
 from portal.choices import WRITER_ROLES
-from portal.disclosure import hidden_fields, visible_attachments, visible_events, withholdable_fields
+from portal.disclosure import (
+    hidden_fields,
+    visible_attachments,
+    visible_comments,
+    visible_events,
+    withholdable_fields,
+)
 from portal.models import DisclosureConsent, Organization, Side, User
 
 from . import policies, services
-from .models import Attachment, ConsentRequest, RecordEvent
+from .models import Attachment, Comment, ConsentRequest, RecordEvent
 
 # --- The record's own fields -------------------------------------------------------------
 
@@ -162,6 +168,25 @@ class RecordEventSerializer(PortalModelSerializer):
         return (actor.get_full_name() or actor.get_username()) if actor is not None else None
 
 
+class CommentSerializer(PortalModelSerializer):
+    side = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "at", "side", "author", "text"]
+
+    def get_author(self, comment) -> str:
+        return comment.author.get_full_name() or comment.author.get_username()
+
+
+class CommentInputSerializer(PortalSerializer):
+    text = serializers.CharField(help_text=_("The comment or the information to add."))
+    file = serializers.FileField(
+        required=False, help_text=_("PDF, image, office document or plain text, checked by its content.")
+    )
+
+
 class ConsentRequestSerializer(PortalModelSerializer):
     """A request for written consent to disclose a record to a third party (clause 3)."""
 
@@ -263,6 +288,7 @@ KIT_ACTION_PERMISSIONS = {
     "timeline": "view",
     "consent_requests": "view",
     "consent": "view",
+    "comments": "view",
 }
 
 
@@ -399,6 +425,44 @@ class SharedRecordActionsMixin:
         body = self.validated_body(GrantConsentSerializer)
         consent = services.grant_consent(record, request.user, **body)
         return Response(DisclosureConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class CommentsActionMixin:
+    """``comments``: a kind that takes comments (``SharedRecord.accepts_comments``) adds
+    this to its viewset, beside ``SharedRecordActionsMixin``."""
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=CommentSerializer(many=True),
+        summary="The comments on the record the caller may read",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": CommentInputSerializer, "application/json": CommentInputSerializer},
+        responses={201: CommentSerializer},
+        summary="Add a comment or information to the record, with a file if any",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def comments(self, request, pk=None):
+        record = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            rows = visible_comments(record, request.user)
+            return Response(CommentSerializer(rows, many=True, context=context).data)
+        body = CommentInputSerializer(data=request.data, context=context)
+        body.is_valid(raise_exception=True)
+        file = body.validated_data.get("file")
+        row = services.comment(
+            record, request.user, body.validated_data["text"], files=[file] if file else []
+        )
+        return Response(CommentSerializer(row, context=context).data, status=status.HTTP_201_CREATED)
 
 
 # --- The requests for written consent --------------------------------------------------

@@ -42,6 +42,18 @@ class AttachmentForm(PortalForm):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
 
+class CommentForm(PortalForm):
+    text = forms.CharField(
+        label=_("Comment or additional information"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        validators=[validate_upload],
+        help_text=_("PDF, image, office document or plain text, checked by its content."),
+    )
+
+
 class ConsentRequestForm(PortalForm):
     third_party = forms.ModelChoiceField(
         label=_("Third party"), queryset=Organization.objects.third_parties()

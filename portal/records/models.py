@@ -149,6 +149,7 @@ EVENT_LABELS = {
     "consent_granted": _("Written consent to disclose given"),
     "consent_refused": _("Request for written consent refused"),
     "consent_withdrawn": _("Written consent withdrawn"),
+    "commented": _("Comment added"),
 }
 
 
@@ -164,6 +165,34 @@ def record_event(record, action: str, *, actor=None, **fields) -> RecordEvent:
         side_id=organization.side_id if organization is not None else None,
         **fields,
     )
+
+
+class Comment(models.Model):
+    """A comment or additional information on a shared record, from either side (a
+    broker report's follow-up, an inquiry's thread). ``side`` is the author's: like a
+    file, a comment is its side's part, and a third party reads only the comments of
+    the sides that consented (``portal.disclosure.visible_comments``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    text = models.TextField(_("comment or additional information"))
+    side = models.ForeignKey(
+        "portal.Side", verbose_name=_("side"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="record_comment_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"
 
 
 class ReferenceCounter(models.Model):
@@ -200,6 +229,9 @@ class SharedRecord(models.Model):
     #: ``{field: target}``: where assigning an officer moves the record, when its table
     #: allows (an investigation reported → under investigation).
     assignment_moves: dict[str, str] = {}
+    #: ``{field: target}``: where acknowledging moves the record (a broker report
+    #: reported → follow-up), when its table allows.
+    acknowledgement_moves: dict[str, str] = {}
     #: ``{field: {from: frozenset(to…)}}``: the moves allowed, for
     #: ``portal.records.transitions``; a kind adds its own fields' tables to this one.
     transitions: dict[str, dict[str, frozenset[str]]] = {"status": RECORD_TRANSITIONS}
@@ -247,6 +279,7 @@ class SharedRecord(models.Model):
 
     attachments = GenericRelation(Attachment)
     events = GenericRelation(RecordEvent)
+    comments = GenericRelation("records.Comment")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -257,6 +290,9 @@ class SharedRecord(models.Model):
     counterpart_fields: tuple[str, ...] = ()
     #: What the record is about (an investigated agency): shown with the record.
     subject_fields: tuple[str, ...] = ()
+    #: Whether either side may add comments and information while the record is open
+    #: (``services.comment``; the page's comments panel and the API's ``comments``).
+    accepts_comments = False
 
     class Meta:
         abstract = True

@@ -113,6 +113,18 @@ def check_attach(user, record) -> None:
         raise TransitionError(_("Files are added to a draft or a shared record."))
 
 
+def check_comment(user, record) -> None:
+    """Either side's writers comment on an open shared record of a kind that takes
+    comments; nobody comments on a draft, a withdrawn or a closed record."""
+    check_writer(user)
+    if not type(record).accepts_comments:
+        raise TransitionError(_("This kind of record takes no comments."))
+    if side_id(user) not in (record.origin.side_id, receiving_side_id(record)):
+        raise PermissionDenied(_("Only the two sides comment on a record."))
+    if not record.is_open():
+        raise TransitionError(_("Comments are added to a shared record that is still open."))
+
+
 def has_a_part(side, record) -> bool:
     """Whether ``side`` gave something in ``record``: the origin always; the other side
     where the record kind takes its part (``counterpart_fields``)."""

@@ -12,6 +12,7 @@ AUDIT_ACTIONS = {
     "record.assigned": _("Record assigned to an officer"),
     "record.attached": _("File attached to a record"),
     "record.moved": _("Record moved to its next stage"),
+    "record.commented": _("Comment added to a record"),
     "consent.requested": _("Written consent to disclose requested"),
     "consent.request_granted": _("Request for written consent granted"),
     "consent.refused": _("Request for written consent refused"),
@@ -22,6 +23,7 @@ NOTIFICATION_KINDS = {
     "record.acknowledged": _("%(sender)s acknowledged receipt of %(reference)s"),
     "record.assigned": _("%(reference)s is assigned to %(assignee)s"),
     "record.attached": _("%(sender)s added a file to %(reference)s"),
+    "record.commented": _("%(sender)s added a comment to %(reference)s"),
     "record.due": _("%(reference)s is due on %(due)s"),
     "record.overdue": _("%(reference)s was due on %(due)s and is overdue"),
     "consent.requested": _(

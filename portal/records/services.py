@@ -26,7 +26,7 @@ from portal.timezones import today_for, zone_for_country
 from portal.uploads import check_upload, safe_basename
 
 from . import policies, transitions
-from .models import Attachment, ConsentRequest, SharedRecord, record_event
+from .models import Attachment, Comment, ConsentRequest, SharedRecord, record_event
 from .references import assign_reference
 
 # --- Permissions ----------------------------------------------------------------------
@@ -186,6 +186,7 @@ def acknowledge(record: SharedRecord, actor: User) -> SharedRecord:
         record.acknowledged_by = actor
         record.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
         record_event(record, "acknowledged", actor=actor)
+        _make_moves(record, actor, type(record).acknowledgement_moves)
         audit.log(
             "record.acknowledged", actor=actor, obj=record, after={"acknowledged_at": record.acknowledged_at}
         )
@@ -198,6 +199,17 @@ def acknowledge(record: SharedRecord, actor: User) -> SharedRecord:
             params=_params(record),
         )
     return record
+
+
+def _make_moves(record: SharedRecord, actor: User, moves: dict[str, str]) -> None:
+    """The stage moves an acknowledgement or an assignment starts, where the kind's
+    table allows them now (``SharedRecord.acknowledgement_moves``, ``assignment_moves``)."""
+    for field_name, target in moves.items():
+        if transitions.allowed(record, target, field_name):
+            with transitions.move(
+                record, target, actor=actor, field_name=field_name, audit_action="record.moved", locked=True
+            ):
+                pass
 
 
 def assign(record: SharedRecord, actor: User, *, assignee: User) -> SharedRecord:
@@ -215,19 +227,12 @@ def assign(record: SharedRecord, actor: User, *, assignee: User) -> SharedRecord
             fields += ["acknowledged_at", "acknowledged_by"]
             record_event(record, "acknowledged", actor=actor)
             inbox.resolve_items(actor, "acknowledge", record.get_absolute_url())
-        record.save(update_fields=fields)
+            record.save(update_fields=fields)
+            _make_moves(record, actor, type(record).acknowledgement_moves)
+        else:
+            record.save(update_fields=fields)
         record_event(record, "assigned", actor=actor, changes={"assigned_to": assignee.get_username()})
-        for field_name, target in type(record).assignment_moves.items():
-            if transitions.allowed(record, target, field_name):
-                with transitions.move(
-                    record,
-                    target,
-                    actor=actor,
-                    field_name=field_name,
-                    audit_action="record.moved",
-                    locked=True,
-                ):
-                    pass
+        _make_moves(record, actor, type(record).assignment_moves)
         audit.log(
             "record.assigned",
             actor=actor,
@@ -366,6 +371,42 @@ def attach(record: SharedRecord, actor: User, file, *, description: str = "") ->
                 params=_params(record),
             )
     return attachment
+
+
+def comment(record: SharedRecord, actor: User, text: str, *, files=()) -> Comment:
+    """A comment or additional information from either side on an open shared record,
+    with files, in one transaction; the other side's contact point (or the assigned
+    officer's organization) is told by the record's reference."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Write the comment or the information to add."))
+    with transaction.atomic():
+        record = _readable(record, actor)
+        policies.check_comment(actor, record)
+        row = Comment.objects.create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            text=text,
+            side_id=actor.organization.side_id,
+            author=actor,
+        )
+        for file in files:
+            store_attachment(record, actor, file, event=False)
+        record_event(record, "commented", actor=actor)
+        audit.log("record.commented", actor=actor, obj=record, after={"comment": row.pk})
+        other_side = (
+            policies.receiving_side_id(record)
+            if actor.organization.side_id == record.origin.side_id
+            else record.origin.side_id
+        )
+        notifications.notify(
+            [_contact_point_of(other_side).pk],
+            "record.commented",
+            sender=actor.organization,
+            url=record.get_absolute_url(),
+            params=_params(record),
+        )
+    return row
 
 
 # --- Written consent to disclose to a third party (clause 3) --------------------------

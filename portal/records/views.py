@@ -14,13 +14,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.disclosure import visible_attachments, visible_events
+from portal.disclosure import visible_attachments, visible_comments, visible_events
 from portal.forms import ConsentForm
 from portal.models import DisclosureConsent
 from portal.views.base import ServiceActionView, ServiceFormView
 
 from . import policies, services
-from .forms import AssignForm, AttachmentForm, ConsentDecisionForm, ConsentRequestForm
+from .forms import AssignForm, AttachmentForm, CommentForm, ConsentDecisionForm, ConsentRequestForm
 from .models import ConsentRequest, SharedRecord
 
 
@@ -59,6 +59,7 @@ def panels(record, user) -> dict:
     can_assign = policies.can(policies.check_assign, user, record)
     can_request = policies.can(policies.check_request_consent, user, record)
     can_attach = policies.can(policies.check_attach, user, record)
+    can_comment = policies.can(policies.check_comment, user, record)
     return {
         "kit": {
             "record": record,
@@ -70,6 +71,10 @@ def panels(record, user) -> dict:
             "assign_form": AssignForm(record=record) if can_assign else None,
             "can_attach": can_attach,
             "attach_form": AttachmentForm() if can_attach else None,
+            "accepts_comments": type(record).accepts_comments,
+            "comments": visible_comments(record, user) if type(record).accepts_comments else (),
+            "can_comment": can_comment,
+            "comment_form": CommentForm(auto_id="id_comment_%s") if can_comment else None,
             "consents": consents.select_related("third_party", "side", "granted_by"),
             "requests": request_rows,
             "can_request_consent": can_request,
@@ -80,6 +85,7 @@ def panels(record, user) -> dict:
                 "acknowledge": record_url(record, "acknowledge"),
                 "assign": record_url(record, "assign"),
                 "attach": record_url(record, "attach"),
+                "comment": record_url(record, "comment"),
                 "request_consent": record_url(record, "request-consent"),
             },
         }
@@ -142,6 +148,21 @@ class AttachView(RecordKindMixin, ServiceFormView):
             self.request.user,
             form.cleaned_data["file"],
             description=form.cleaned_data["description"],
+        )
+        return self.object
+
+
+class CommentView(RecordKindMixin, ServiceFormView):
+    action = "view"
+    form_class = CommentForm
+    title = _("Add a comment or information")
+    submit = _("Add")
+    success_message = _("The comment is added; the other side is told.")
+
+    def perform(self, form):
+        file = form.cleaned_data.get("file")
+        services.comment(
+            self.object, self.request.user, form.cleaned_data["text"], files=[file] if file else []
         )
         return self.object
 
@@ -235,5 +256,6 @@ ACTIONS = {
     "acknowledge": AcknowledgeView.as_view(),
     "assign": AssignView.as_view(),
     "attach": AttachView.as_view(),
+    "comment": CommentView.as_view(),
     "request-consent": RequestConsentView.as_view(),
 }
