@@ -402,6 +402,10 @@ CELERY_TASK_ROUTES = ["portal.celery.route_registered_tasks"]
 # The language of each side's published documents (PDF, HTML file), by country code.
 PUBLICATION_LANGUAGES = {"JP": "ja", "TJ": "tg"}
 
+# Broker misconduct reports (4(1), "promptly"): the receiving side's contact point is
+# reminded each day a shared report has waited longer than this for acknowledgement.
+BROKERS_ACKNOWLEDGE_WITHIN_DAYS = env_int("BROKERS_ACKNOWLEDGE_WITHIN_DAYS", 3)
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,3 @@
+"""The brokers app's API routes (registered by brokers.registry)."""
+
+ROUTES = []
