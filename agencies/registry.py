@@ -178,6 +178,8 @@ def register() -> None:
     hooks.register_enum_name("AgencyStatusEnum", "agencies.choices.AgencyStatus")
     hooks.register_enum_name("InvestigationStatusEnum", "agencies.choices.InvestigationStatus")
     hooks.register_enum_name("CriterionResultEnum", "agencies.choices.CriterionResult")
+    # Named, so that another app's "outcome" (brokers' reports) does not rename it.
+    hooks.register_enum_name("OutcomeEnum", "agencies.choices.InvestigationOutcome")
     # Officers of both sides; a third party reaches what was disclosed to it from its
     # home, and the certified list from the public site.
     hooks.register_nav_item(
