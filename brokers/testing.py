@@ -1,0 +1,496 @@
+"""Helpers for the brokers tests: how the canary crawl creates brokers and misconduct
+reports through the services (``portal.testing.canary``), and the brokers' write
+actions in the permission matrix (``portal.testing.matrix``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from portal.testing import canary as _canary
+from portal.testing import matrix as _matrix
+
+from . import services
+from .choices import Outcome
+
+# --- The canary crawl (portal/testing/canary.py, issue 8) ------------------------------
+#
+# Every text field of a broker and of a report carries a marker, planted by the crawl
+# (``plant_shared_records``) with the audience the rules give it; these factories only
+# put the markers where the services keep them. What cannot hold a marker is given a
+# plain value: a broker's country (two letters), a report's categories (letters a–e).
+
+
+class CanaryBrokerFactory(_canary.RecordFactory):
+    """A broker recorded and shared through the services, its name and an alias
+    marked; identifiers hold markers as they are stored (masked for non-contact points
+    when shown), written directly since a marker is no valid identifier."""
+
+    IDENTIFIERS = ("corporate_number", "taxpayer_number", "passport_number")
+
+    def create(self, canary, model, officer, values, *, shared):
+        values = dict(values)
+        values.pop("country", None)
+        identifiers = {name: values.pop(name) for name in self.IDENTIFIERS if name in values}
+        name = values.pop("name", "Canary broker")
+        record = services.record_broker(
+            officer, name=name, aliases=[f"Alias {name}"], kind="person", country="TJ", **values
+        )
+        if identifiers:
+            model.objects.filter(pk=record.pk).update(**identifiers)
+        canary.add(*record.names.all())
+        return services.share_broker(record, officer) if shared else record
+
+
+class CanaryReportFactory(_canary.RecordFactory):
+    """A report of every category, each fact a marker, naming a broker of the same
+    organization; once shared, the origin side comments (with the narrative's marker),
+    and the other side acknowledges it, comments and closes it with its own markers."""
+
+    def create(self, canary, model, officer, values, *, shared):
+        values = dict(values)
+        values.pop("categories", None)
+        broker = services.record_broker(officer, name="Canary Broker", kind="person", country="TJ")
+        if shared:
+            services.share_broker(broker, officer)
+        canary.add(broker)
+        record = services.file_report(
+            officer,
+            brokers=[broker],
+            categories="abcde",
+            held_amount=Decimal("1000"),
+            held_currency="USD",
+            fee_amount=Decimal("500"),
+            fee_currency="TJS",
+            **values,
+        )
+        if shared:
+            record = services.share_report(record, officer)
+            from portal.records import services as kit
+
+            # The origin side's comment: the narrative's marker, the origin's audience.
+            canary.add(kit.comment(record, officer, f"Also {values.get('narrative', '')}"))
+        return record
+
+    def add_counterpart(self, canary, record, officer, values, plant):
+        from portal.records import services as kit
+
+        kit.acknowledge(record, officer)
+        canary.add(kit.comment(record, officer, f"Follow-up {plant('comments.text (receiving side)')}"))
+        services.close_report(
+            record,
+            officer,
+            outcome=Outcome.MEASURES_TAKEN,
+            note=values.pop("outcome_note", "Closed"),
+        )
+        if values:  # text fields of the receiving side added to the model since
+            type(record).objects.filter(pk=record.pk).update(**values)
+
+
+def _register_canary() -> None:
+    from .models import Broker, MisconductReport
+
+    _canary.RECORD_FACTORIES.setdefault(Broker, CanaryBrokerFactory())
+    _canary.RECORD_FACTORIES.setdefault(MisconductReport, CanaryReportFactory())
+
+
+_register_canary()
+
+
+# --- The permission matrix of writes (portal/testing/matrix.py, issue 9) ---------------
+#
+# Who may change brokers and reports, written from the rules (4(1), DESIGN.md §2-3):
+# either side's officers (contact-point officers and officers) record brokers and file
+# reports; a draft is its organization's alone (anyone else: 404, it is not theirs to
+# see); once shared, either side adds names, merges two records of one broker, adds
+# files, comments and links, and asks for consent; the side that received a record
+# acknowledges, assigns it and closes a report; each side's contact point alone records
+# its side's written consent, for the part that came from its side. Analysts,
+# administrators and third parties never write (403); the superuser administers in
+# Django admin and is refused by the services (403); the anonymous caller is 401.
+
+_each = _matrix.each
+_API_NO = {
+    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
+    "superuser": 403,
+    "anonymous": 401,
+}
+#: A draft of the Tajik officer's organization (tj-mlme): only it may change it.
+_API_TAJIK_DRAFT = {**_API_NO, **_each(_matrix.WRITERS, 404), "tj-officer": 200}
+_API_EITHER_SIDE = {**_API_NO, **_each(_matrix.WRITERS, 200)}
+_API_JAPAN_RECEIVES = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
+
+
+def _in(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _broker(officer, name="Раҳимов Фаррух", *, shared=True):
+    record = services.record_broker(
+        officer, name=name, aliases=["Rakhimov Farrukh"], kind="person", country="TJ"
+    )
+    return services.share_broker(record, officer) if shared else record
+
+
+def _report(officer, broker, *, shared=True):
+    record = services.file_report(
+        officer,
+        brokers=[broker],
+        categories="ae",
+        held_amount=Decimal("2000"),
+        held_currency="USD",
+        held_items="Passports",
+        fee_amount=Decimal("15000"),
+        fee_currency="TJS",
+        narrative="Workers paid a deposit and lost their passports.",
+    )
+    return services.share_report(record, officer) if shared else record
+
+
+def _tajik_draft_broker(w) -> dict:
+    return {"broker": _broker(w.users["tj-officer"], shared=False)}
+
+
+def _tajik_broker(w) -> dict:
+    return {"broker": _broker(w.users["tj-officer"])}
+
+
+def _two_records_of_one_broker(w) -> dict:
+    return {
+        "broker": _broker(w.users["tj-officer"]),
+        "target": _broker(w.users["jp-officer"], "ラヒモフ・ファルフ"),
+    }
+
+
+def _tajik_draft_report(w) -> dict:
+    broker = _broker(w.users["tj-officer"])
+    return {"broker": broker, "report": _report(w.users["tj-officer"], broker, shared=False)}
+
+
+def _tajik_report(w) -> dict:
+    broker = _broker(w.users["tj-officer"])
+    return {"broker": broker, "report": _report(w.users["tj-officer"], broker)}
+
+
+def _tajik_report_in_follow_up(w) -> dict:
+    from agencies.testing import certified
+    from portal.records import services as kit
+
+    state = _tajik_report(w)
+    state["report"] = kit.acknowledge(state["report"], w.users["jp-contact"])
+    state["agency"] = certified(w.users["tj-officer"])
+    return state
+
+
+def _pdf(f):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.testing.files import PDF
+
+    return SimpleUploadedFile("statement.pdf", PDF, content_type="application/pdf")
+
+
+def _broker_api(path: str = ""):
+    return lambda f: f"/api/v1/brokers/{f.broker.pk}/{path}"
+
+
+def _report_api(path: str = ""):
+    return lambda f: f"/api/v1/broker-reports/{f.report.pk}/{path}"
+
+
+def _consent_request(f) -> dict:
+    return {
+        "third_party": "tj-embassy-jp",
+        "side": f.users["tj-contact"].organization.side.code,  # Tajikistan's record
+        "purpose": "The Embassy assists the workers concerned.",
+        "requested_until": _in(30),
+    }
+
+
+def _consent(f) -> dict:
+    return {
+        "third_party": "jp-maff",
+        "document_reference": "No. 21/26",
+        "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
+    }
+
+
+_broker_row = _matrix.row_of("broker")
+_report_row = _matrix.row_of("report")
+
+for _action in [
+    # Brokers ----------------------------------------------------------------------------
+    _matrix.Action(
+        "api.broker.record",
+        "post",
+        url=lambda f: "/api/v1/brokers/",
+        data=lambda f: {
+            "kind": "company",
+            "name": "ООО «Роҳи Ҷопон»",
+            "aliases": ["Rohi Jopon LLC"],
+            "country": "TJ",
+        },
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="record.created",
+        row=_matrix.count_of("brokers.Broker"),
+    ),
+    _matrix.Action(
+        "api.broker.edit",
+        "patch",
+        url=_broker_api(),
+        data=lambda f: {"addresses": "Khujand, 12 Lenin St."},
+        setup=_tajik_draft_broker,
+        expected=_API_TAJIK_DRAFT,
+        audit="record.updated",
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.edit.shared",
+        "patch",
+        url=_broker_api(),
+        data=lambda f: {"addresses": "Dushanbe"},
+        setup=_tajik_broker,
+        # Kept as it was sent: its organization is told so, the other writers too.
+        expected={**_API_NO, **_each(_matrix.JP_WRITERS | {"tj-contact"}, 403), "tj-officer": 409},
+        audit="record.updated",
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.share",
+        "post",
+        url=_broker_api("share/"),
+        setup=_tajik_draft_broker,
+        expected=_API_TAJIK_DRAFT,
+        audit="record.shared",
+        outbox={"notify"},
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.names",
+        "post",
+        url=_broker_api("names/"),
+        data=lambda f: {"names": ["Rahimov F.", "ラヒモフ"]},
+        setup=_tajik_broker,
+        expected=_API_EITHER_SIDE,
+        audit="broker.names_added",
+        row=_matrix.count_of("brokers.BrokerName"),
+    ),
+    _matrix.Action(
+        "api.broker.merge",
+        "post",
+        url=_broker_api("merge/"),
+        data=lambda f: {"into": f.target.pk, "reason": "Same passport number"},
+        setup=_two_records_of_one_broker,
+        expected=_API_EITHER_SIDE,
+        audit="broker.merged",
+        outbox={"notify"},
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.merge.itself",
+        "post",
+        url=_broker_api("merge/"),
+        data=lambda f: {"into": f.broker.pk},
+        setup=_tajik_broker,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 400)},
+        audit="broker.merged",
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.acknowledge",
+        "post",
+        url=_broker_api("acknowledge/"),
+        setup=_tajik_broker,
+        expected=_API_JAPAN_RECEIVES,
+        audit="record.acknowledged",
+        outbox={"notify"},
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.assign",
+        "post",
+        url=_broker_api("assign/"),
+        data=lambda f: {"assignee": f.users["jp-officer"].pk},
+        setup=_tajik_broker,
+        expected=_API_JAPAN_RECEIVES,
+        audit="record.assigned",
+        outbox={"notify"},
+        row=_broker_row,
+    ),
+    _matrix.Action(
+        "api.broker.attach",
+        "post",
+        url=_broker_api("attachments/"),
+        data=lambda f: {"file": _pdf(f), "description": "Passport copy"},
+        setup=_tajik_broker,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="record.attached",
+        outbox={"notify"},
+        row=_matrix.count_of("records.Attachment"),
+        multipart=True,
+    ),
+    _matrix.Action(
+        "api.broker.request-consent",
+        "post",
+        url=_broker_api("consent-requests/"),
+        data=_consent_request,
+        setup=_tajik_broker,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="consent.requested",
+        outbox={"notify"},
+        row=_matrix.count_of("records.ConsentRequest"),
+    ),
+    _matrix.Action(
+        "api.broker.consent",
+        "post",
+        url=_broker_api("consent/"),
+        data=_consent,
+        setup=_tajik_broker,
+        # The broker is Tajikistan's information: its contact point alone consents.
+        expected={**_API_NO, "tj-contact": 201, **_each(_matrix.JP_WRITERS | {"tj-officer"}, 403)},
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},
+        row=_matrix.count_of("portal.DisclosureConsent"),
+    ),
+    # Misconduct reports -----------------------------------------------------------------
+    _matrix.Action(
+        "api.report.file",
+        "post",
+        url=lambda f: "/api/v1/broker-reports/",
+        data=lambda f: {
+            "brokers": [f.broker.pk],
+            "categories": ["c"],
+            "violence_nature": "Threats to the workers' families.",
+            "narrative": "Workers were threatened when they asked for their passports.",
+        },
+        setup=_tajik_broker,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="record.created",
+        row=_matrix.count_of("brokers.MisconductReport"),
+    ),
+    _matrix.Action(
+        "api.report.edit",
+        "patch",
+        url=_report_api(),
+        data=lambda f: {"places": "Khujand"},
+        setup=_tajik_draft_report,
+        expected=_API_TAJIK_DRAFT,
+        audit="record.updated",
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.share",
+        "post",
+        url=_report_api("share/"),
+        setup=_tajik_draft_report,
+        expected=_API_TAJIK_DRAFT,
+        audit="record.shared",
+        outbox={"notify"},
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.acknowledge",
+        "post",
+        url=_report_api("acknowledge/"),
+        setup=_tajik_report,
+        expected=_API_JAPAN_RECEIVES,
+        audit="record.acknowledged",
+        outbox={"notify"},
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.assign",
+        "post",
+        url=_report_api("assign/"),
+        data=lambda f: {"assignee": f.users["jp-officer"].pk},
+        setup=_tajik_report,
+        expected=_API_JAPAN_RECEIVES,
+        audit="record.assigned",
+        outbox={"notify"},
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.attach",
+        "post",
+        url=_report_api("attachments/"),
+        data=lambda f: {"file": _pdf(f), "description": "Contract"},
+        setup=_tajik_report,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="record.attached",
+        outbox={"notify"},
+        row=_matrix.count_of("records.Attachment"),
+        multipart=True,
+    ),
+    _matrix.Action(
+        "api.report.comment",
+        "post",
+        url=_report_api("comments/"),
+        data=lambda f: {"text": "Two more workers came forward."},
+        setup=_tajik_report_in_follow_up,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="record.commented",
+        outbox={"notify"},
+        row=_matrix.count_of("records.Comment"),
+    ),
+    _matrix.Action(
+        "api.report.link",
+        "post",
+        url=_report_api("link/"),
+        data=lambda f: {"agencies": [f.agency.pk]},
+        setup=_tajik_report_in_follow_up,
+        expected=_API_EITHER_SIDE,
+        audit="report.linked",
+        row=_matrix.row_of("report", "agencies"),
+    ),
+    _matrix.Action(
+        "api.report.close",
+        "post",
+        url=_report_api("close/"),
+        data=lambda f: {"outcome": "referred", "note": "Referred to the prosecutors."},
+        setup=_tajik_report_in_follow_up,
+        expected=_API_JAPAN_RECEIVES,
+        audit="report.closed",
+        outbox={"notify"},
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.close.unacknowledged",
+        "post",
+        url=_report_api("close/"),
+        data=lambda f: {"outcome": "referred", "note": "Referred to the prosecutors."},
+        setup=_tajik_report,
+        expected={**_API_JAPAN_RECEIVES, **_each(_matrix.JP_WRITERS, 409)},
+        audit="report.closed",
+        row=_report_row,
+    ),
+    _matrix.Action(
+        "api.report.request-consent",
+        "post",
+        url=_report_api("consent-requests/"),
+        data=_consent_request,
+        setup=_tajik_report,
+        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
+        audit="consent.requested",
+        outbox={"notify"},
+        row=_matrix.count_of("records.ConsentRequest"),
+    ),
+    _matrix.Action(
+        "api.report.consent",
+        "post",
+        url=_report_api("consent/"),
+        data=_consent,
+        setup=_tajik_report,
+        # Each side's contact point consents for its own part (Japan's: what it did).
+        expected={
+            **_API_NO,
+            **_each({"tj-contact", "jp-contact"}, 201),
+            **_each({"tj-officer", "jp-officer"}, 403),
+        },
+        audit="consent.granted",
+        outbox={"notify", "records.consent_letter"},
+        row=_matrix.count_of("portal.DisclosureConsent"),
+    ),
+]:
+    _matrix.register(_action)
