@@ -11,11 +11,15 @@ Generates BENCH_NAMES (100,000) person and company names, each written in one of
 - ``ranked()`` p50/p95 in milliseconds over a table of their keys with a GIN trigram
   index (the shape a broker-name table will have), for queries that are the same names
   written in another script, and the same without the index (50 queries), for comparison;
-- how often the top candidate has the query's own key.
+- how often the top candidate has the query's own key;
+- match quality on the pair set (``brokers/tests/data/name_pairs.csv``, written by hand
+  from real transliteration rules): how often the expected broker is alone first among
+  the ~300 of ``broker_pool.csv``, with ``rank`` in Python and ``ranked()`` in PostgreSQL.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import random
 import statistics
@@ -32,11 +36,12 @@ django.setup()
 
 from django.db import connection, models  # noqa: E402
 
-from brokers.names import THRESHOLD, latin_key, ranked  # noqa: E402
+from brokers.names import THRESHOLD, latin_key, rank, ranked  # noqa: E402
 
 NAMES = int(os.environ.get("BENCH_NAMES", "100000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "300"))
 TABLE = "bench_broker_name"
+PAIR_DATA = Path(__file__).resolve().parents[1] / "brokers" / "tests" / "data"
 
 #: One syllable as Latin spelling variants, Russian, Tajik and katakana write it.
 SYLLABLES = [
@@ -125,6 +130,49 @@ def time_queries(queries: list[str]) -> tuple[tuple[float, float], float]:
     return percentiles(timings), right / len(queries)
 
 
+def read_rows(name: str) -> list[dict[str, str]]:
+    with (PAIR_DATA / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def alone_first(ranking: list[tuple[str, float]], expected: str) -> bool:
+    """The expected broker first and not tied with the second (a tie is a miss)."""
+    return (
+        bool(ranking) and ranking[0][0] == expected and (len(ranking) == 1 or ranking[1][1] < ranking[0][1])
+    )
+
+
+def pair_set() -> None:
+    """Top-1 on the pair set, in Python and in PostgreSQL over the pool in a table."""
+    pairs = read_rows("name_pairs.csv")
+    pool = [row["name"] for row in read_rows("broker_pool.csv")]
+    candidates = [(name, name) for name in pool]
+    in_python = [alone_first(rank(pair["query"], candidates), pair["expected"]) for pair in pairs]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"CREATE TABLE {TABLE} (id serial PRIMARY KEY, key text NOT NULL)")
+        with cursor.copy(f"COPY {TABLE} (key) FROM STDIN") as copy:
+            for name in pool:
+                copy.write_row((latin_key(name),))
+    names_by_key: dict[str, list[str]] = {}
+    for name in pool:
+        names_by_key.setdefault(latin_key(name), []).append(name)
+    in_sql = []
+    for pair in pairs:
+        rows = ranked(BenchName.objects.all(), "key", pair["query"])[:2]
+        # A key shared by two pool names is a tie between them.
+        ranking = [(name, row.similarity) for row in rows for name in names_by_key[row.key]]
+        in_sql.append(alone_first(ranking, pair["expected"]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {TABLE}")
+    print(f"pair set: {len(pairs)} pairs, the expected broker alone first among {len(pool)}:")
+    print(f"  rank() in Python      {sum(in_python) / len(pairs):.1%} ({sum(in_python)}/{len(pairs)})")
+    print(f"  ranked() in PostgreSQL {sum(in_sql) / len(pairs):.1%} ({sum(in_sql)}/{len(pairs)})")
+    for pair, right in zip(pairs, in_python, strict=True):
+        if not right:
+            print(f"  miss: {pair['query']!r} [{pair['rule']}] expected {pair['expected']!r}")
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit(
@@ -172,6 +220,7 @@ def main() -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {TABLE}")
+    pair_set()
 
 
 if __name__ == "__main__":

@@ -11,12 +11,14 @@ GIN index) and Python (``rank``, ``ranked`` on SQLite) order candidates alike.
 How a name becomes a key, in order:
 
 1. NFKC (half-width kana become full-width), case folding; the full legal-form phrases
-   ("общество с ограниченной ответственностью", "limited liability company", …) and the
-   Japanese legal forms written without spaces (株式会社, 有限会社, 合同会社, (株)…) are
-   removed.
+   ("общество с ограниченной ответственностью", "limited liability company", "kabushiki
+   kaisha", …) and the Japanese legal forms written without spaces (株式会社, 有限会社,
+   合同会社, (株)…, the same spelt in katakana, カブシキガイシャ, and 有限責任会社, how
+   Japanese documents render a foreign LLC) are removed.
 2. Words are split on anything that is not a letter or a digit (quotes «», dots, the
    katakana middle dot ・); words that are a legal form (ООО, ОАО, ЗАО, АО, ИП, ҶДММ, ҶСК,
-   LLC, Ltd, Inc, Co, Corp, GmbH, JSC, KK, …) are dropped.
+   the same in Latin letters OOO, JDMM, and LLC, Ltd, Inc, Co, Corp, GmbH, JSC, KK, …) are
+   dropped.
 3. Each word is transliterated to Latin:
 
    ======================  =====================================================
@@ -27,16 +29,22 @@ How a name becomes a key, in order:
    ж з и й к л м н о п     j z i y k l m n o p  (ж → j: Zh/J/Dzh fold together)
    р с т у ф х ц ч ш щ     r s t u f h ts ch sh sh  (х → h: Kh/H/X fold together)
    ъ ы ь э ю я             (dropped) y (dropped) e yu ya
-   Latin with diacritics   NFKD, marks dropped (ū → u, č → c, ö → o)
-   kana (hira-, katakana)  Hepburn by pykakasi; the long-vowel mark ー lengthens
+   Latin with diacritics   NFKD, marks dropped (ū → u, ḩ → h, ë → e)
+   kana (hira-, katakana)  Hepburn by pykakasi; the long-vowel mark ー is dropped
+   katakana for loanwords  シェ she, ジェ je, ティ ti, ディ di, トゥ tu, ドゥ du,
+                           ファ fa, ヴァ va, ウィ wi, ツァ tsa … (the 1991 Cabinet
+                           notice's extended katakana, in Hepburn; pykakasi reads
+                           シェ "shie" and ドゥ "dou")
    kanji                   pykakasi's reading (a Japanese name read as kana)
    anything else           dropped (the key is always ASCII)
    ======================  =====================================================
 
    A katakana word is a foreign name written with Japanese syllables, so the vowels
    Japanese adds are taken back: a final -ofu/-efu/-ifu is the Russian -ов/-ев/-ив
-   (ラヒモフ → rahimov) and a final u after a consonant is dropped (ダレル → darer,
-   ユスフ → yusuf) but not where it is sounded (ジュ, シュ, チュ).
+   (ラヒモフ → rahimov), a final u after a consonant is dropped (ダレル → darer,
+   ユスフ → yusuf) but not where it is sounded (ジュ, シュ, チュ), and a final ト, ド is
+   a bare t, d (ダブラト → dabrat, ウメド → umed). A Japanese name in katakana ending in
+   ト, ド (ヤマモト) loses its o too and stays near its Latin spelling, not equal to it.
 4. Spelling variants are folded, on every word whatever its script:
 
    ======================  =======  =====================================================
@@ -46,18 +54,35 @@ How a name becomes a key, in order:
    dzh, dj, zh, j          j        Ҷураев: Juraev / Djuraev / Dzhuraev / Zhuraev
    gh                      g        Ғафуров: Ghafurov / Gafurov
    q, ck                   k        Қодиров: Qodirov / Kodirov
-   w                       v        Wladimir / Vladimir
-   ph                      f
+   ph, f                   h        katakana writes х and ф alike before u and before a
+                                    consonant (フ): フルシェド Хуршед, ガフロフ Ғафуров,
+                                    ラフモノフ Раҳмонов
+   v, w, b                 b        katakana writes в with the バ row as often as with ヴ
+                                    (ダブラト Давлат, パルビズ Парвиз); Wladimir / Vladimir
    l                       r        Japanese writes both as r (ダレル = Daler)
    shch                    sh       Щ: shch / sch / sh
    ou, oo, uu (kana)       o, u     Hepburn long vowels: Satou / Satō / Sato
-   ye, yo at a word start  e        Евгений: Yevgeniy / Evgeniy
+   ia, iu at a word start  ya, yu   ICAO 9303 writes я, ю as IA, IU: Iusupov / Yusupov,
+   or after a vowel                 Kaiumov / Qayumov
+   yo                      e        ICAO 9303 writes ё as E: Bakhtier / Bakhtiyor, and
+                                    Russian texts often write ё as е
+   ye at a word start      e        Евгений: Yevgeniy / Evgeniy
+   ye after a vowel        e        BGN/PCGN's е after a vowel: Aliyev / Aliev
+   y after a vowel before  i        й before a consonant: Fayzov / Faizov (ICAO, and
+   a consonant                      katakana ファイゾフ)
    iy, yi, ii, y, ij end   i        Ali / Aly, Dmitriy / Dmitrii / Dmitrij
    a doubled letter        single   Mukhammad / Muhamad, ラーヒモフ
+   u between vowel +       dropped  katakana writes a consonant before a consonant
+   consonant and                    with u (ラフモン "rafumon" = Раҳмон), which cannot be
+   consonant + vowel                told from a written u (ガフロフ = Ғафуров): such a u
+                                    goes from every key, left to right (sh and ch are
+                                    one consonant): Gafurov → gahrob, Yusupov → yuspob
    ======================  =======  =====================================================
 
    The -ov/-ova, -ev/-eva endings are kept: a woman's and a man's name stay close, not
-   equal.
+   equal. The folds are the transliteration systems' disagreements, stated once for every
+   script; none names a particular name. Keys are not meant to be read ("Раҳимов" is
+   "rahimob"), only compared.
 5. The key is the words sorted and joined by one space, so that "Rakhimov Daler" and
    "Daler Rakhimov" have one key (``latin_words`` keeps the written order).
 
@@ -100,6 +125,13 @@ _LEGAL_PHRASES = (
     "limited liability company",
     "joint stock company",
     "kabushiki kaisha",
+    "kabushiki gaisha",
+    "kabushikigaisha",
+    "yugen kaisha",
+    "yugen gaisha",
+    "godo kaisha",
+    "godo gaisha",
+    "有限責任会社",
     "株式会社",
     "有限会社",
     "合同会社",
@@ -110,11 +142,17 @@ _LEGAL_PHRASES = (
     "(株)",
     "(有)",
     "(同)",
+    "カブシキガイシャ",
+    "ユウゲンガイシャ",
+    "ゴウドウガイシャ",
+    "かぶしきがいしゃ",
 )
 LEGAL_WORDS = frozenset(
     {
         # Russian and Tajik abbreviations.
         *("ооо", "оао", "зао", "пао", "ао", "ип", "чп", "тоо", "одо", "ҷдмм", "ҷск", "ҷсп", "ҷс"),
+        # The same written in Latin letters ("OOO Somon", "JDMM Somon").
+        *("ooo", "oao", "zao", "jdmm", "jsk"),
         # English, and the Japanese "KK" in Latin.
         *("llc", "ltd", "limited", "inc", "incorporated", "co", "corp", "corporation", "company"),
         *("gmbh", "jsc", "ojsc", "cjsc", "pjsc", "plc", "llp", "lp", "kk"),
@@ -179,25 +217,70 @@ _CYRILLIC = {
 _WORD = re.compile(r"[^\W_]+")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]")
+_ALL_KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-# Folding of Latin spellings, applied in this order (longer patterns first).
+# Folding of Latin spellings: first the letters (one pass, longer spellings first), then
+# the rules that look at a letter's neighbours, in this order.
+_LETTERS = {
+    **{"shch": "sh", "sch": "sh", "dzh": "j", "dj": "j", "zh": "j", "kh": "h", "x": "h"},
+    **{"gh": "g", "ck": "k", "q": "k", "ph": "h", "f": "h", "v": "b", "w": "b", "l": "r"},
+}
+_LETTER = re.compile("|".join(sorted(_LETTERS, key=len, reverse=True)))
 _FOLDS = (
-    (re.compile(r"shch|sch"), "sh"),
-    (re.compile(r"dzh|dj|zh"), "j"),
-    (re.compile(r"kh|x"), "h"),
-    (re.compile(r"gh"), "g"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"l"), "r"),
-    (re.compile(r"^y(?=[eo])"), ""),
+    (_LETTER, lambda match: _LETTERS[match[0]]),
+    (re.compile(r"(?:^|(?<=[aeiou]))i(?=[au])"), "y"),
+    (re.compile(r"yo"), "e"),
+    (re.compile(r"^y(?=e)"), ""),
+    (re.compile(r"(?<=[aeiou])y(?=e)"), ""),
+    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
     (re.compile(r"(?:iy|yi|ii|ij|y)$"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),
 )
+#: A consonant (sh and ch count as one) followed by a vowel: a syllable's onset.
+_ONSET = re.compile(r"(?:sh|ch|[bcdfghjklmnpqrstvwxz])[aeiouy]")
+#: Where a u may go; most words have none, and skip the letter-by-letter walk.
+_U_BETWEEN = re.compile(r"[aeiou](?:sh|ch|[bcdfghjklmnpqrstvwxz])u(?:sh|ch|[bcdfghjklmnpqrstvwxz])[aeiouy]")
+_VOWELS = frozenset("aeiou")
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")  # not y: yu is ю, a vowel
+
+
+def _drop_u_between_syllables(word: str) -> str:
+    """Drop a u that stands between a vowel-and-consonant and a consonant-and-vowel.
+
+    Katakana cannot write a consonant without a vowel, and writes u after it (ラフモン
+    "rafumon" for Раҳмон), so a u there cannot be told from a written one (ガフロフ
+    "gafurofu" for Ғафуров); the u goes from every key, whatever the script, left to
+    right, so that a u just dropped does not count as the vowel before the next.
+    """
+    if not _U_BETWEEN.search(word):
+        return word
+    kept: list[str] = []
+    for i, char in enumerate(word):
+        if char == "u" and _ONSET.match(word, i + 1):
+            onset = 2 if "".join(kept[-2:]) in ("sh", "ch") else 1
+            consonant, before = kept[-onset:], kept[-onset - 1 : -onset]
+            if before and before[0] in _VOWELS and consonant and consonant[-1] in _CONSONANTS:
+                continue
+        kept.append(char)
+    return "".join(kept)
+
+
+#: The extended katakana of loanwords (the Cabinet's 外来語の表記, 1991) in Hepburn:
+#: pykakasi reads シェ as "shie", ドゥ as "dou", ティ as "tei".
+_EXTENDED_KATAKANA = {
+    **{"シェ": "she", "ジェ": "je", "チェ": "che", "ティ": "ti", "ディ": "di", "テュ": "tyu"},
+    **{"デュ": "dyu", "トゥ": "tu", "ドゥ": "du", "ファ": "fa", "フィ": "fi", "フェ": "fe"},
+    **{"フォ": "fo", "フュ": "fyu", "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "ヴァ": "va"},
+    **{"ヴィ": "vi", "ヴェ": "ve", "ヴォ": "vo", "ヴュ": "vyu", "ヴ": "vu", "ツァ": "tsa"},
+    **{"ツィ": "tsi", "ツェ": "tse", "ツォ": "tso", "イェ": "ye", "クァ": "kwa", "グァ": "gwa"},
+    **{"スィ": "si", "ズィ": "zi"},
+}
+_EXTENDED = re.compile("(" + "|".join(sorted(_EXTENDED_KATAKANA, key=len, reverse=True)) + ")")
 _KATAKANA_FOLDS = (
     (re.compile(r"([oei])fu$"), r"\1v"),
     (re.compile(r"(?<=[bdfgkmprsz])u$"), ""),  # not after j, sh, ch: ジュ is "ju"
+    (re.compile(r"(?<=[td])o$"), ""),  # ト, ド at the end are a bare t, d: ダブラト, ウメド
 )
 
 
@@ -208,12 +291,24 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
+def _hepburn_katakana(text: str) -> str:
+    # The long-vowel mark is dropped: a doubled vowel is folded to one anyway.
+    parts = _EXTENDED.split(text.replace("ー", ""))
+    return "".join(
+        _EXTENDED_KATAKANA.get(part) or "".join(item["hepburn"] for item in _kakasi().convert(part))
+        for part in parts
+        if part
+    )
+
+
 def _romanise(word: str) -> list[str]:
     """Hepburn for a word that holds kana or kanji, split where pykakasi splits words."""
-    katakana = bool(_KATAKANA.search(word))
     words = []
-    for item in _kakasi().convert(word):
-        latin = item["hepburn"].lower().replace("ou", "o")
+    # A word all in katakana (a foreign name) is one word: pykakasi reads it once.
+    items = [{"orig": word}] if _ALL_KATAKANA.fullmatch(word) else _kakasi().convert(word)
+    for item in items:
+        katakana = bool(_KATAKANA.search(item["orig"]))
+        latin = (_hepburn_katakana(item["orig"]) if katakana else item["hepburn"]).lower().replace("ou", "o")
         if katakana:
             for pattern, replacement in _KATAKANA_FOLDS:
                 latin = pattern.sub(replacement, latin)
@@ -238,6 +333,7 @@ def _fold(word: str) -> str:
         folded = word
         for pattern, replacement in _FOLDS:
             folded = pattern.sub(replacement, folded)
+        folded = _drop_u_between_syllables(folded)
         if folded == word:
             return word
         word = folded
