@@ -18,6 +18,7 @@ from portal.api.base import PortalModelSerializer, PortalSerializer
 from portal.disclosure import hidden_fields
 from portal.i18n import pick, request_language
 from portal.records.api import SharedRecordFieldsMixin
+from portal.validators import no_control_characters
 
 from .. import policies
 from ..choices import Category, Outcome
@@ -83,7 +84,7 @@ class BrokerSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
     )
     names = serializers.SerializerMethodField(help_text="Every name and alias the broker is known by.")
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200),
+        child=serializers.CharField(max_length=200, validators=[no_control_characters]),
         write_only=True,
         required=False,
         help_text="Other names of the broker, in any script (Cyrillic, Latin, katakana…).",
@@ -150,7 +151,7 @@ class BrokerSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
 
 class BrokerNamesSerializer(PortalSerializer):
     names = serializers.ListField(
-        child=serializers.CharField(max_length=200),
+        child=serializers.CharField(max_length=200, validators=[no_control_characters]),
         allow_empty=False,
         help_text="Names or aliases to add, in any script.",
     )
