@@ -303,3 +303,57 @@ def test_comment_files_join_the_record_with_the_author_s_side(cast):
     kit.comment(record, cast["jp_officer"], "Contract attached", files=[SimpleUploadedFile("c.pdf", PDF)])
     assert record.attachments.get().side.country == "JP"
     assert Comment.objects.count() == 1
+
+
+# --- Consent: asked by the wrong party, granted by the wrong side ------------------------
+
+
+def test_a_third_party_cannot_ask_consent_for_itself_nor_a_side_without_a_part_grant_it(cast):
+    record = report(cast["tj_officer"], [broker(cast["tj_officer"])], share=True)
+    tajik_broker = record.brokers.get()
+    maff = third_party()
+    with pytest.raises((PermissionDenied, InvalidInput)):  # it cannot even read the report
+        kit.request_consent(
+            record,
+            cast["maff_viewer"],
+            third_party=maff,
+            side=cast["tj_contact"].organization.side,
+            purpose="We want it",
+            requested_until=timezone.localdate() + dt.timedelta(days=5),
+        )
+    with pytest.raises(PermissionDenied):  # an officer, not the side's contact point
+        kit.grant_consent(
+            record,
+            cast["tj_officer"],
+            third_party=maff,
+            document_reference="x",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+    # A broker record is all its origin's: the other side has no part to consent to.
+    with pytest.raises((PermissionDenied, InvalidInput)):
+        kit.grant_consent(
+            tajik_broker,
+            cast["jp_contact"],
+            third_party=maff,
+            document_reference="x",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+    with pytest.raises(InvalidInput):  # a signatory ministry is not a third party
+        kit.grant_consent(
+            record,
+            cast["tj_contact"],
+            third_party=cast["jp_officer"].organization,
+            document_reference="x",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+    assert not Broker.objects.restrict(cast["maff_viewer"]).exists()
+    assert not MisconductReport.objects.restrict(cast["maff_viewer"]).exists()
+
+
+def test_an_oversized_file_is_refused_and_nothing_is_saved(cast, settings):
+    settings.PORTAL_UPLOAD_MAX_MB = 1
+    who = broker(cast["tj_officer"])
+    big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (1024 * 1024 + 1))
+    with pytest.raises(InvalidInput):
+        report(cast["tj_officer"], [who], files=[big])
+    assert not MisconductReport.objects.exists()
