@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models.functions import Upper
+from django.db import connections, transaction
+from django.db.models import Aggregate, Count, DurationField, F
+from django.db.models.functions import TruncMonth, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,6 +380,15 @@ def remind_unacknowledged(now: dt.datetime | None = None) -> int:
     return reminded
 
 
+class _Median(Aggregate):
+    """PostgreSQL's median of an interval (``NULL`` rows left out, as ``statistics.median``
+    over the values there are; two middle values are averaged the same way)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
 @dataclass
 class MonthFigures:
     month: str
@@ -394,11 +404,24 @@ def promptness(user: User, *, months: int = 12, now: dt.datetime | None = None) 
     reporting side and month of sharing, over the reports the user may read."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=31 * months)
-    rows = (
-        MisconductReport.objects.restrict(user)
-        .filter(status=RecordStatus.SHARED, shared_at__gte=since)
-        .values_list("origin__side__country", "created_at", "shared_at", "acknowledged_at")
+    readable = MisconductReport.objects.restrict(user).filter(
+        status=RecordStatus.SHARED, shared_at__gte=since
     )
+    if connections[readable.db].vendor == "postgresql":
+        # The medians in the database: 100,000 reports read into Python took 1-3 s on
+        # every home page (bench/brokers_at_scale.py), this takes 0.15 s.
+        rows = (
+            readable.annotate(month=TruncMonth("shared_at", tzinfo=timezone.get_current_timezone()))
+            .values_list("month", "origin__side__country")
+            .annotate(
+                reports=Count("pk"),
+                to_share=_Median(F("shared_at") - F("created_at")),
+                to_acknowledge=_Median(F("acknowledged_at") - F("shared_at")),
+            )
+            .order_by("-month", "-origin__side__country")
+        )
+        return [MonthFigures(month.strftime("%Y-%m"), *figures) for month, *figures in rows]
+    rows = readable.values_list("origin__side__country", "created_at", "shared_at", "acknowledged_at")
     grouped: dict[tuple[str, str], list] = defaultdict(list)
     for side, created, shared, acknowledged in rows:
         month = timezone.localtime(shared).strftime("%Y-%m")
