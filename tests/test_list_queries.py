@@ -127,6 +127,39 @@ def publications(cast, n: int, *, capture) -> None:
             certified(cast["tj_officer"])
 
 
+def broker_reports(cast, n: int) -> None:
+    """Japan's reports shared with Tajikistan, each naming a broker of its own."""
+    from decimal import Decimal
+
+    from brokers import services as broker_services
+
+    author = cast["jp_officer"]
+    for _ in range(n):
+        broker = broker_services.record_broker(
+            author, name=f"Broker {next(_serial)}", kind="person", country="TJ"
+        )
+        report = broker_services.file_report(
+            author,
+            brokers=[broker],
+            categories="e",
+            fee_amount=Decimal("100"),
+            fee_currency="USD",
+            narrative="Fees",
+        )
+        broker_services.share_report(report, author)
+
+
+def brokers(cast, n: int) -> None:
+    from brokers import services as broker_services
+
+    author = cast["jp_officer"]
+    for _ in range(n):
+        broker = broker_services.record_broker(
+            author, name=f"Broker {next(_serial)}", kind="company", country="JP"
+        )
+        broker_services.share_broker(broker, author)
+
+
 @dataclass(frozen=True)
 class Case:
     url: str
@@ -144,6 +177,8 @@ HTML_LISTS = [
     Case("/inbox/", "jp_contact", notifications),
     Case("/audit/", "tj_contact", audit_entries),
     Case("/organizations/", "jp_officer", organizations),
+    Case("/brokers/", "tj_contact", broker_reports),
+    Case("/brokers/brokers/", "tj_contact", brokers),
 ]
 
 #: Every list route of /api/v1/, by its router prefix (a test below checks none is left out).
