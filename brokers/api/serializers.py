@@ -214,6 +214,12 @@ class MisconductReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer)
     )
     brokers_named = serializers.SerializerMethodField()
     categories = CategoriesField(help_text='The categories of misconduct, e.g. ["a", "e"].')
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until the report is closed.",
+    )
     agencies = serializers.PrimaryKeyRelatedField(
         many=True, queryset=SendingAgency.objects.all(), required=False
     )

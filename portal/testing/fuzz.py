@@ -73,6 +73,7 @@ def populate(cast) -> dict[str, list]:
         requested_until=timezone.localdate() + dt.timedelta(days=10),
     )
     publications = publish_lists(certified_agency.memorandum)
+    brokers, broker_reports = _brokers(cast)
 
     agencies = [application, under_screening, certified_agency, revoked]
     return {
@@ -90,7 +91,42 @@ def populate(cast) -> dict[str, list]:
         "memoranda": list(Memorandum.objects.values_list("pk", flat=True)),
         "organizations": list(Organization.objects.values_list("pk", flat=True)),
         "published-agency-lists": sorted({publication.version for publication in publications}),
+        "brokers": brokers,
+        "broker-reports": broker_reports,
     }
+
+
+def _brokers(cast) -> tuple[list, list]:
+    """Brokers and misconduct reports in the states the API acts on: Tajikistan's
+    contact point's draft broker and draft report (the tokens' own), a shared broker of
+    each side, a Japanese report shared with Tajikistan and one it acknowledged."""
+    from decimal import Decimal
+
+    from brokers import services as broker_services
+    from portal.records import services as kit
+
+    tj_contact, jp_officer = cast["tj_contact"], cast["jp_officer"]
+    draft = broker_services.record_broker(tj_contact, name="Раҳимов Фаррух", kind="person", country="TJ")
+    tajik = broker_services.share_broker(
+        broker_services.record_broker(tj_contact, name="Ғафуров Ҷамшед", kind="person", country="TJ"),
+        tj_contact,
+    )
+    japanese = broker_services.share_broker(
+        broker_services.record_broker(jp_officer, name="ラヒモフ・ファルフ", kind="person", country="TJ"),
+        jp_officer,
+    )
+    facts = {"categories": "e", "fee_amount": Decimal("100"), "fee_currency": "TJS", "narrative": "Fuzzing"}
+    draft_report = broker_services.file_report(tj_contact, brokers=[draft], **facts)
+    shared = broker_services.share_report(
+        broker_services.file_report(jp_officer, brokers=[japanese], **facts), jp_officer
+    )
+    acknowledged = kit.acknowledge(
+        broker_services.share_report(
+            broker_services.file_report(jp_officer, brokers=[tajik], **facts), jp_officer
+        ),
+        tj_contact,
+    )
+    return [draft.pk, tajik.pk, japanese.pk], [draft_report.pk, shared.pk, acknowledged.pk]
 
 
 def existing_path_parameters(path: str) -> list[dict[str, str]]:
