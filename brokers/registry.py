@@ -55,6 +55,7 @@ def register() -> None:
     hooks.register_enum_name("ReportStageEnum", "brokers.choices.ReportStage")
     hooks.register_enum_name("ReportOutcomeEnum", "brokers.choices.Outcome")
     hooks.register_enum_name("CurrencyEnum", "brokers.choices.Currency")
+    hooks.register_enum_name("BrokerCategoryEnum", "brokers.choices.Category")
     hooks.register_nav_item(
         hooks.NavItem(
             _("Brokers"), "brokers:reports", visible=hooks.officers_only, current=under_brokers, order=25

@@ -275,7 +275,9 @@ def _named(obj, exc) -> str:
     return " ".join(parts)
 
 
-def update_report(report: MisconductReport, actor: User, *, brokers=None, **facts) -> MisconductReport:
+def update_report(
+    report: MisconductReport, actor: User, *, brokers=None, agencies=None, investigations=None, **facts
+) -> MisconductReport:
     """Change a draft (a shared report is kept as it was sent; add to it by comments)."""
     unknown = set(facts) - set(REPORT_FIELDS)
     if unknown:
@@ -284,6 +286,10 @@ def update_report(report: MisconductReport, actor: User, *, brokers=None, **fact
         report = kit.update_record(report, actor, **facts)
         if brokers is not None:
             report.brokers.set(_brokers_named(actor, brokers))
+        if agencies is not None:
+            report.agencies.set(agencies)
+        if investigations is not None:
+            report.investigations.set(investigations)
     return report
 
 
