@@ -152,6 +152,20 @@ def test_the_list_filters(client_for, world):
     assert ids(tj.get(url, {"stage": "closed"})) == []
 
 
+def test_the_period_filter_selects_the_reports_whose_period_overlaps(client_for, cast, world):
+    spring = new_report(
+        cast["tj_officer"], [world["broker"]], period_from=dt.date(2026, 3, 1), period_to=dt.date(2026, 5, 31)
+    )
+    one_day = new_report(cast["tj_officer"], [world["broker"]], period_from=dt.date(2026, 8, 15))
+    tj, url = client_for("tj_officer"), reverse("brokers:reports")
+    assert ids(tj.get(url, {"period_from": "2026-05-01", "period_to": "2026-06-30"})) == [spring.pk]
+    assert ids(tj.get(url, {"period_from": "2026-08-01"})) == [one_day.pk]
+    assert set(ids(tj.get(url, {"period_to": "2026-12-31"}))) == {spring.pk, one_day.pk}
+    assert ids(tj.get(url, {"period_from": "2026-06-01", "period_to": "2026-08-01"})) == []
+    invalid = tj.get(url, {"period_from": "not a date"})
+    assert ids(invalid) == [] and invalid.context["filter"].errors
+
+
 def test_a_hidden_broker_is_neither_offered_nor_accepted_as_a_filter(client_for, world):
     tj = client_for("tj_officer")
     hidden = world["jp_draft_broker"]
