@@ -194,6 +194,8 @@ API_LISTS = {
     "screenings": Case("/api/v1/screenings/", "tj_officer", screenings),
     "investigations": Case("/api/v1/investigations/", "tj_contact", investigations),
     "published-agency-lists": Case("/api/v1/published-agency-lists/", None, publications),
+    "brokers": Case("/api/v1/brokers/", "tj_contact", brokers),
+    "broker-reports": Case("/api/v1/broker-reports/", "tj_contact", broker_reports),
 }
 
 

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from agencies.models import Investigation, SendingAgency
 from portal.api.base import PortalModelSerializer, PortalSerializer
-from portal.disclosure import hidden_fields
+from portal.disclosure import hidden_fields, prefetch_consents
 from portal.i18n import pick, request_language
 from portal.records.api import SharedRecordFieldsMixin
 from portal.validators import no_control_characters
@@ -197,6 +197,26 @@ class CategoriesField(serializers.ListField):
         return list(value or "")
 
 
+def attach_brokers_named(reports, user) -> None:
+    """Each report's ``brokers_named`` for ``user``, for a page of reports at once: one
+    query for the brokers the user may read, one for a third party's consents on them."""
+    reports = list(reports)
+    brokers = {broker.pk: broker for report in reports for broker in report.brokers.all()}
+    readable = set()
+    if user is not None and brokers:
+        readable = set(
+            Broker.objects.restrict(user).filter(pk__in=list(brokers)).values_list("pk", flat=True)
+        )
+        prefetch_consents([brokers[pk] for pk in sorted(readable)], user)
+    shown = {pk for pk in readable if "name" not in hidden_fields(user, brokers[pk])}
+    for report in reports:
+        report._brokers_named = [
+            {"id": broker.pk, "reference": broker.reference or "", "name": broker.name}
+            for broker in report.brokers.all()
+            if broker.pk in shown
+        ]
+
+
 class MisconductReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
     """A misconduct report (4(1)): the brokers it names, its categories (a)–(e) with the
     facts each needs (refused without them, naming the field), and what happened.
@@ -286,19 +306,10 @@ class MisconductReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer)
     def get_brokers_named(self, report) -> list[dict]:
         """The brokers named whose names the caller may read (a third party reading the
         report with consent does not read the brokers' own records)."""
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        brokers = list(report.brokers.all())
-        if user is None or not brokers:
-            return []
-        readable = set(
-            Broker.objects.restrict(user).filter(pk__in=[b.pk for b in brokers]).values_list("pk", flat=True)
-        )
-        return [
-            {"id": broker.pk, "reference": broker.reference or "", "name": broker.name}
-            for broker in brokers
-            if broker.pk in readable and "name" not in hidden_fields(user, broker)
-        ]
+        if not hasattr(report, "_brokers_named"):
+            request = self.context.get("request")
+            attach_brokers_named([report], getattr(request, "user", None))
+        return report._brokers_named
 
     def validate(self, attrs):
         """Each category's facts, named by field (the model's rules, ``clean``), on the

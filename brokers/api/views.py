@@ -27,6 +27,7 @@ from .serializers import (
     MatchSerializer,
     MergeSerializer,
     MisconductReportSerializer,
+    attach_brokers_named,
 )
 
 #: Drafts are changed, shared, named and merged by the services, which say who may
@@ -133,10 +134,15 @@ class BrokerViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
         rows = list(
             services.reports_naming(request.user, self.get_object())
             .select_related("origin__side", "assigned_to")
-            .prefetch_related("brokers", "agencies", "investigations")
+            .prefetch_related(
+                Prefetch("brokers", queryset=Broker.objects.select_related("origin")),
+                "agencies",
+                "investigations",
+            )
             .order_by("-created_at", "-id")
         )
         prefetch_consents(rows, request.user)
+        attach_brokers_named(rows, request.user)
         context = self.get_serializer_context()
         return Response(MisconductReportSerializer(rows, many=True, context=context).data)
 
@@ -208,6 +214,12 @@ class MisconductReportViewSet(CommentsActionMixin, SharedRecordActionsMixin, Res
             )
             .order_by("-created_at", "-id")
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_brokers_named(page, self.request.user)
+        return page
 
     def perform_create(self, serializer):
         serializer.instance = services.file_report(self.request.user, **serializer.validated_data)

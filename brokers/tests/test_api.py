@@ -537,3 +537,59 @@ def test_every_reader_gets_an_answer_on_every_endpoint(cast, client_for, usernam
         f"{REPORTS}{shared.pk}/consent-requests/",
     ]:
         assert client.get(url).status_code in (200, 404), url
+
+
+def test_a_third_party_s_report_list_runs_the_same_queries_for_one_report_or_ten(cast, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("maff_viewer")
+
+    def add(n):
+        for _ in range(n):
+            who = broker(cast["tj_officer"])
+            consent(report(cast["tj_officer"], [who]), cast)
+            consent(who, cast)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(REPORTS)
+        assert response.status_code == 200
+        return len(captured), response.json()
+
+    add(1)
+    client.get(REPORTS)  # warm-up
+    one, first = queries()
+    add(9)
+    ten, page = queries()
+    assert (first["count"], page["count"]) == (1, 10)
+    assert all(row["brokers_named"] for row in page["results"])
+    assert one == ten, f"{one} queries for one report, {ten} for ten"
+
+
+def test_a_third_party_reads_the_comments_and_files_of_the_consenting_side_only(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.testing.files import PDF
+
+    shared = report(cast["tj_officer"], [broker(cast["tj_officer"])])
+    kit.acknowledge(shared, cast["jp_contact"])
+    kit.comment(shared, cast["tj_officer"], "Tajikistan adds the contract.")
+    kit.comment(shared, cast["jp_officer"], "Japan interviewed the workers.")
+    kit.attach(shared, cast["jp_officer"], SimpleUploadedFile("interviews.pdf", PDF))
+    given = consent(shared, cast)
+    maff_client = client_for("maff_viewer")
+    comments = maff_client.get(f"{REPORTS}{shared.pk}/comments/").json()
+    assert [row["text"] for row in comments] == ["Tajikistan adds the contract."]
+    assert maff_client.get(f"{REPORTS}{shared.pk}/attachments/").json() == []
+    assert {step["side"] for step in maff_client.get(f"{REPORTS}{shared.pk}/timeline/").json()} == {
+        "tajikistan"
+    }
+    # Withdrawn, it opens nothing any more.
+    kit.withdraw_consent(given, cast["tj_contact"])
+    for path in ("", "comments/", "attachments/", "timeline/"):
+        assert maff_client.get(f"{REPORTS}{shared.pk}/{path}").status_code == 404
+    assert ids(maff_client.get(REPORTS)) == set()
+    assert client_for("jp_analyst").get(f"{REPORTS}{shared.pk}/comments/").json()[1]["text"] == (
+        "Japan interviewed the workers."
+    )
