@@ -626,3 +626,46 @@ def test_the_admin_masks_identifiers_and_changes_nothing(client_for, world):
     assert "123456789" not in text and "••••••789" in text
     assert admin.get(reverse("admin:brokers_misconductreport_changelist")).status_code == 200
     assert admin.get(reverse("admin:brokers_broker_add")).status_code == 403
+
+
+# --- In the browser ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_have_no_accessibility_violations(live_server, cast):
+    """axe finds no WCAG 2.1 AA violation on the report list, a report, the report form
+    sent with errors (its summary's link moves the focus to the fact), the broker search
+    and a broker's page with its table of categories by month."""
+    from portal.testing.browser import new_page, no_accessibility_violations, sign_in
+
+    tj = cast["tj_officer"]
+    broker = services.share_broker(
+        services.record_broker(
+            tj, name="Раҳимов Фаррух", kind="person", country="TJ", taxpayer_number="123456789"
+        ),
+        tj,
+    )
+    report = new_report(tj, [broker])
+    base = live_server.url
+    with new_page(viewport={"width": 1280, "height": 900}) as page:
+        sign_in(page, base, "tj-officer")
+        for url in (
+            reverse("brokers:reports"),
+            report.get_absolute_url(),
+            reverse("brokers:brokers") + "?q=Rahimov",
+            broker.get_absolute_url(),
+            reverse("brokers:broker-create"),
+        ):
+            page.goto(base + url)
+            no_accessibility_violations(page)
+        page.goto(base + reverse("brokers:report-create"))
+        no_accessibility_violations(page)
+        page.check("#id_categories_0")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        no_accessibility_violations(page)
+        page.click(".error-summary a[href='#id_held_amount']")
+        assert page.evaluate("document.activeElement.id") == "id_held_amount"
