@@ -328,7 +328,8 @@ def _to_latin(word: str) -> list[str]:
 
 def _fold(word: str) -> str:
     # Until nothing changes: a fold can make another one apply ("kkh" → "kh" → "h"), and
-    # a key must be its own key so that stored keys can be re-keyed after a change here.
+    # a key must be its own key so that stored keys can be re-keyed after a change here
+    # (``manage.py rekey_broker_names``: run it after deploying any change to these rules).
     while True:
         folded = word
         for pattern, replacement in _FOLDS:

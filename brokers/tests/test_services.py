@@ -357,3 +357,21 @@ def test_an_oversized_file_is_refused_and_nothing_is_saved(cast, settings):
     with pytest.raises(InvalidInput):
         report(cast["tj_officer"], [who], files=[big])
     assert not MisconductReport.objects.exists()
+
+
+def test_rekeying_mends_stale_keys_and_changes_nothing_twice(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from brokers.models import BrokerName
+    from brokers.names import latin_key
+
+    who = broker(cast["tj_officer"], "Раҳимов Фаррух", aliases=["ラヒモフ・ファルフ"])
+    BrokerName.objects.filter(broker=who).update(key="stale")
+    out = StringIO()
+    call_command("rekey_broker_names", stdout=out)
+    assert "2 keys changed" in out.getvalue()
+    assert [row.key == latin_key(row.name) for row in BrokerName.objects.filter(broker=who)] == [True, True]
+    call_command("rekey_broker_names", stdout=(again := StringIO()))
+    assert "0 keys changed" in again.getvalue()
