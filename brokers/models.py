@@ -58,7 +58,7 @@ def check_corporate_number(value: str) -> None:
 
 
 taxpayer_number = RegexValidator(
-    r"^\d{9}$", _("A Tajik taxpayer number (ИРМ) has 9 digits."), code="taxpayer_number"
+    r"^\d{9}$", _("A Tajik taxpayer number (INN) has 9 digits."), code="taxpayer_number"
 )
 passport_number = RegexValidator(
     r"^[A-Z0-9]{5,12}$", _("A passport number is 5 to 12 Latin capitals and digits."), code="passport"
@@ -220,10 +220,10 @@ class MisconductReport(SharedRecord):
         _("currency of the fees"), max_length=3, choices=Currency.choices, blank=True
     )
     workers_affected = models.PositiveIntegerField(_("workers affected"), null=True, blank=True)
-    period_from = models.DateField(_("from"), null=True, blank=True)
-    period_to = models.DateField(_("until"), null=True, blank=True)
-    places = models.CharField(_("places"), max_length=500, blank=True)
-    narrative = models.TextField(_("what happened"))
+    period_from = models.DateField(_("period from"), null=True, blank=True)
+    period_to = models.DateField(_("period until"), null=True, blank=True)
+    places = models.CharField(_("places where it happened"), max_length=500, blank=True)
+    narrative = models.TextField(_("account of what happened"))
     agencies = models.ManyToManyField(
         "agencies.SendingAgency", verbose_name=_("related sending agencies"), blank=True, related_name="+"
     )
