@@ -15,7 +15,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from portal.i18n import MultilingualName, localized
 from portal.models import Memorandum, Organization, SharedRecord, Side
-from portal.records.models import Attachment, Event
+from portal.records.models import Attachment, Event, due_index
 
 from .choices import (
     AGENCY_TRANSITIONS,
@@ -336,6 +336,7 @@ class Investigation(SharedRecord):
         verbose_name = _("investigation")
         verbose_name_plural = _("investigations")
         ordering = ["-created_at", "-id"]
+        indexes = [due_index("investigation_due")]
 
     def __str__(self) -> str:
         # The reader's date, as the page beside it shows (a UTC date was a day off for

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from portal.records.models import SharedRecord
+from portal.records.models import SharedRecord, due_index
 
 from .choices import (
     CATEGORY_FACTS,
@@ -115,6 +115,7 @@ class Broker(SharedRecord):
         verbose_name = _("broker")
         verbose_name_plural = _("brokers")
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="broker_by_name"), due_index("broker_due")]
 
     def __str__(self) -> str:
         # Shown to every reader of the record: the name, nothing confidential beyond it.
@@ -249,7 +250,13 @@ class MisconductReport(SharedRecord):
         verbose_name = _("broker misconduct report")
         verbose_name_plural = _("broker misconduct reports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "shared_at"], name="report_sharing")]
+        indexes = [
+            models.Index(fields=["status", "shared_at"], name="report_sharing"),
+            # The list's order: without it every page sorts the whole table (200–300 ms
+            # at 100,000 reports; 0.9 ms with it: bench/brokers_at_scale.py).
+            models.Index(fields=["-created_at", "-id"], name="report_newest_first"),
+            due_index("report_due"),
+        ]
 
     def __str__(self) -> str:
         # Every reader of the record sees this: the reference, never the content.

@@ -27,7 +27,7 @@ from .querysets import (
     OrganizationQuerySet,
     PublicQuerySet,
 )
-from .records.models import SharedRecord, private_storage
+from .records.models import SharedRecord, due_index, private_storage
 
 TERMINATION_NOTICE_MONTHS = 6  # clause 10
 
@@ -321,6 +321,7 @@ class Correspondence(SharedRecord):
             models.Index(fields=["memorandum", "status"]),
             # The thread page reads every letter of a thread by its root.
             models.Index(fields=["thread_root", "created_at"], name="correspondence_thread"),
+            due_index("correspondence_due"),
         ]
 
     def __str__(self) -> str:
