@@ -20,12 +20,6 @@ from .models import Broker, MisconductReport
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _brokers(request):
-    """Brokers the user may read (``restrict_choices`` narrows them to the user); a
-    merged record answers as the broker it was merged into, so it is not offered."""
-    return Broker.objects.filter(merged_into__isnull=True).order_by("name", "id")
-
-
 class ReportFilterSet(PortalFilterSet):
     reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Reference"), max_length=32)
     # ``field_name`` names the field each filter reads, so that a reader for whom that
@@ -56,11 +50,14 @@ class ReportFilterSet(PortalFilterSet):
         label=pgettext_lazy("misconduct period", "Period until"),
         widget=DATE,
     )
-    broker = django_filters.ModelChoiceFilter(
+    # A text field, not a drop-down: an officer may read tens of thousands of brokers
+    # (docs/benchmarks.md: an 18,000-option select made the page 4-8 s). The broker's
+    # page links here with its id; an officer types a reference.
+    broker = django_filters.CharFilter(
         field_name="brokers",
-        queryset=_brokers,
-        label=_("Broker named"),
-        empty_label=_("All"),
+        label=_("Broker named (reference)"),
+        help_text=_("For example TJ-BRO-2026-0001."),
+        max_length=32,
         method="filter_broker",
     )
 
@@ -82,8 +79,17 @@ class ReportFilterSet(PortalFilterSet):
         )
 
     def filter_broker(self, queryset, name, value):
-        # The broker and the records merged into it: the same reports its page lists.
+        """Reports naming the broker (or a record merged into it) with this reference or
+        id, if the user may read it: a hidden broker and a missing one both select
+        nothing, so the filter cannot tell which exist."""
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(reference__iexact=value) | (
+            Q(pk=int(value)) if value.isdigit() and len(value) < 19 else Q(pk__in=[])
+        )
+        broker = Broker.objects.restrict(self.request.user).filter(match).values("pk")
         named = MisconductReport.brokers.through.objects.filter(
-            Q(broker=value) | Q(broker__merged_into=value)
+            Q(broker__in=broker) | Q(broker__merged_into__in=broker)
         )
         return queryset.filter(pk__in=named.values("misconductreport_id"))

@@ -166,17 +166,35 @@ def test_the_period_filter_selects_the_reports_whose_period_overlaps(client_for,
     assert ids(invalid) == [] and invalid.context["filter"].errors
 
 
-def test_a_hidden_broker_is_neither_offered_nor_accepted_as_a_filter(client_for, world):
-    tj = client_for("tj_officer")
+def test_the_broker_filter_takes_a_reference_or_the_broker_pages_id(client_for, cast, world):
+    tj, url = client_for("tj_officer"), reverse("brokers:reports")
+    every = {world["tj_report"].pk, world["tj_draft"].pk, world["jp_report"].pk}
+    assert set(ids(tj.get(url, {"broker": world["broker"].reference.lower()}))) == every
+    page = tj.get(world["broker"].get_absolute_url())
+    assert f'{url}?broker={world["broker"].pk}"' in page.content.decode()
+    # A record merged into the broker brings its reports with it.
+    other = services.share_broker(
+        services.record_broker(cast["jp_officer"], name="ラヒモフ", kind="person", country="TJ"),
+        cast["jp_officer"],
+    )
+    extra = new_report(cast["jp_officer"], [other])
+    services.merge_brokers(other, world["broker"], cast["jp_officer"], reason="Same person.")
+    assert extra.pk in ids(tj.get(url, {"broker": world["broker"].pk}))
+
+
+def test_a_hidden_broker_filters_as_a_missing_one(client_for, world):
+    tj, url = client_for("tj_officer"), reverse("brokers:reports")
     hidden = world["jp_draft_broker"]
-    page = tj.get(reverse("brokers:reports"))
-    offered = list(page.context["filter"].form.fields["broker"].queryset)
-    assert offered == [world["broker"]]
-    assert f'<option value="{world["broker"].pk}">{world["broker"].name}</option>' in page.content.decode()
-    refused = tj.get(reverse("brokers:reports"), {"broker": hidden.pk})
-    missing = tj.get(reverse("brokers:reports"), {"broker": 999999})
-    assert ids(refused) == ids(missing) == []
-    assert refused.context["filter"].errors == missing.context["filter"].errors
+    new_report(hidden.created_by, [hidden], share=False)  # sharing it would share the broker
+    answers = [
+        tj.get(url, {"broker": value})
+        for value in (hidden.pk, hidden.reference, 999999, "TJ-BRO-2099-9999", "9" * 30)
+    ]
+    assert all(response.status_code == 200 for response in answers)
+    assert all(ids(response) == [] for response in answers)
+    assert all(not response.context["filter"].errors for response in answers)
+    # Japan's officer reads its own draft broker and the report naming it.
+    assert len(ids(client_for("jp_officer").get(url, {"broker": hidden.reference}))) == 1
 
 
 def test_the_list_costs_the_same_queries_for_3_or_30_reports(
