@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from portal.api.base import RestrictedModelViewSet
 from portal.disclosure import hidden_fields, prefetch_consents
+from portal.records import services as kit
 from portal.records.api import CommentsActionMixin, SharedRecordActionsMixin
 
 from .. import services
@@ -60,6 +61,7 @@ class BrokerViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
         "create": _SERVICE_DECIDES,
         "partial_update": _SERVICE_DECIDES,
         "share": _SERVICE_DECIDES,
+        "withdraw": _SERVICE_DECIDES,
         "names": _SERVICE_DECIDES,
         "merge": _SERVICE_DECIDES,
     }
@@ -101,6 +103,11 @@ class BrokerViewSet(SharedRecordActionsMixin, RestrictedModelViewSet):
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         return self._answer(services.share_broker(self.get_object(), request.user))
+
+    @extend_schema(request=None, responses=BrokerSerializer, summary="Withdraw the draft")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._answer(kit.withdraw_draft(self.get_object(), request.user))
 
     @extend_schema(
         request=BrokerNamesSerializer, responses=BrokerSerializer, summary="Add names or aliases, any script"
@@ -198,6 +205,7 @@ class MisconductReportViewSet(CommentsActionMixin, SharedRecordActionsMixin, Res
         "create": _SERVICE_DECIDES,
         "partial_update": _SERVICE_DECIDES,
         "share": _SERVICE_DECIDES,
+        "withdraw": _SERVICE_DECIDES,
         "link": _SERVICE_DECIDES,
         "close": _SERVICE_DECIDES,
     }
@@ -238,6 +246,11 @@ class MisconductReportViewSet(CommentsActionMixin, SharedRecordActionsMixin, Res
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         return self._answer(services.share_report(self.get_object(), request.user))
+
+    @extend_schema(request=None, responses=MisconductReportSerializer, summary="Withdraw the draft")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._answer(kit.withdraw_draft(self.get_object(), request.user))
 
     @extend_schema(
         request=LinkSerializer,
