@@ -70,7 +70,7 @@ def test_the_menu_is_one_line_in_every_language_at_1280(live_server, cast):
             # The pages opened now and then: under the user's name, one click away.
             page.click(".user-menu__more > summary")
             more = page.locator(".user-menu__list")
-            for href in ("/consents/", "/public/", "/audit/", "/accounts/password/"):
+            for href in ("/consents/", "/organizations/", "/public/", "/audit/", "/accounts/password/"):
                 assert more.locator(f"a[href='{href}']").is_visible(), (language, href)
             no_accessibility_violations(page)
     for language, nav in measured.items():

@@ -7,12 +7,19 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-OFFICER_MENU = ("agencies:list", "agencies:investigations", "correspondence-list", "organization-list")
+OFFICER_MENU = ("agencies:list", "agencies:investigations", "brokers:reports", "correspondence-list")
+#: Registers opened now and then: under the user's name (the main menu holds on one line).
+OFFICER_USER_MENU = ("organization-list",)
 
 
 def menu(html: str) -> str:
     start = html.index('<nav class="site-header__nav"')
     return html[start : html.index("</nav>", start)]
+
+
+def user_menu(html: str) -> str:
+    start = html.index('<ul class="user-menu__list">')
+    return html[start : html.index("</ul>", start)]
 
 
 @pytest.mark.parametrize("viewer", ["embassy_viewer", "maff_viewer"])
@@ -21,6 +28,8 @@ def test_a_third_party_menu_offers_no_officer_register(client_for, viewer):
     nav = menu(html)
     for url_name in OFFICER_MENU:
         assert f'href="{reverse(url_name)}"' not in nav, url_name
+    for url_name in OFFICER_USER_MENU:
+        assert f'href="{reverse(url_name)}"' not in user_menu(html), url_name
     # What it keeps: its home, its inbox, the consents that concern it, the public site.
     for url_name in ("home", "inbox", "consent-list", "public:index"):
         assert f'href="{reverse(url_name)}"' in nav, url_name
@@ -28,9 +37,11 @@ def test_a_third_party_menu_offers_no_officer_register(client_for, viewer):
 
 @pytest.mark.parametrize("officer", ["tj_officer", "jp_contact", "tj_analyst"])
 def test_officers_keep_their_registers_in_the_menu(client_for, officer):
-    nav = menu(client_for(officer).get(reverse("home")).content.decode())
+    html = client_for(officer).get(reverse("home")).content.decode()
     for url_name in OFFICER_MENU:
-        assert f'href="{reverse(url_name)}"' in nav, url_name
+        assert f'href="{reverse(url_name)}"' in menu(html), url_name
+    for url_name in OFFICER_USER_MENU:
+        assert f'href="{reverse(url_name)}"' in user_menu(html), url_name
 
 
 def test_a_third_party_opening_the_register_is_sent_to_the_public_lists(client_for):
