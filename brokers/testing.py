@@ -530,7 +530,7 @@ _READERS = _matrix.JP_READERS | _matrix.TJ_READERS | {"superuser"}
 
 def _report_form(f) -> dict:
     return {
-        "brokers": [f.broker.pk],
+        "brokers": f.broker.reference,
         "categories": ["a"],
         "held_amount": "2000",
         "held_currency": "USD",
@@ -574,7 +574,7 @@ for _action in [
         "broker.merge",
         "post",
         url=lambda f: f"/brokers/{f.broker.pk}/merge/",
-        data=lambda f: {"target": f.target.pk, "reason": "Same passport number"},
+        data=lambda f: {"target": f.target.reference, "reason": "Same passport number"},
         setup=_two_records_of_one_broker,
         expected=_PAGE_WRITERS,
         audit="broker.merged",

@@ -29,7 +29,16 @@ from portal.views.base import RestrictedDetailView, RestrictedListView, ServiceA
 from . import policies, services
 from .choices import CATEGORY_FACTS, Category
 from .filters import ReportFilterSet
-from .forms import BrokerForm, BrokerSearchForm, CloseForm, LinkForm, MergeForm, NamesForm, ReportForm
+from .forms import (
+    BrokerForm,
+    BrokerSearchForm,
+    CloseForm,
+    LinkForm,
+    MergeForm,
+    NamesForm,
+    ReportForm,
+    readable_brokers,
+)
 from .models import Broker, MisconductReport, mask
 
 #: How many readers the "Who read this" panel lists, newest first.
@@ -184,7 +193,10 @@ class ReportCreateView(ServiceFormView):
         initial = super().get_initial()
         broker = self.request.GET.get("broker", "")
         if broker.isdigit():
-            initial["brokers"] = [int(broker)]
+            # The broker page's "report misconduct by this broker": its reference, if readable.
+            initial["brokers"] = list(
+                readable_brokers(self.request.user).filter(pk=int(broker)).values_list("reference", flat=True)
+            )
         return initial
 
     def get_form(self, form_class=None):

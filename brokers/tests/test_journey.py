@@ -55,7 +55,7 @@ def test_a_report_is_filed_acknowledged_matched_and_disclosed_only_with_consent(
         no_accessibility_violations(page)
 
         page.goto(f"{base}/brokers/reports/new/?broker={broker.pk}")
-        page.select_option("#id_brokers", str(broker.pk))
+        assert page.input_value("#id_brokers") == broker.reference  # from the broker's page
         page.check("input[name=categories][value=a]")
         page.check("input[name=categories][value=e]")
         page.click("main button[type=submit]")  # the facts (a) and (e) need are missing

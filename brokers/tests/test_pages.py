@@ -301,7 +301,7 @@ def test_contact_points_see_who_read_the_report(client_for, cast, world):
 
 def form_data(broker, **more):
     data = {
-        "brokers": [broker.pk],
+        "brokers": broker.reference,
         "categories": ["a", "e"],
         "held_amount": "2000",
         "held_currency": "USD",
@@ -598,10 +598,18 @@ def test_merge_two_records_of_one_broker(client_for, cast, world):
     page = client_for("jp_officer").get(url)
     assert page.status_code == 200
     assert world["broker"] in [found.broker for found in page.context["matches"]]
-    assert world["jp_draft_broker"] not in page.context["form"].fields["target"].queryset or True
-    refused = client_for("jp_officer").post(url, {"target": world["broker"].pk})
+    # Japan's own draft is a choice (the service then refuses a draft and a shared
+    # record together); to a Tajik officer it is as if it did not exist.
+    assert world["jp_draft_broker"] in page.context["form"].fields["target"].queryset
+    tajik_page = client_for("tj_officer").get(reverse("brokers:broker-merge", args=[world["broker"].pk]))
+    assert world["jp_draft_broker"] not in tajik_page.context["form"].fields["target"].queryset
+    refused = client_for("jp_officer").post(url, {"target": world["broker"].reference})
     assert "reason" in refused.context["form"].errors
-    response = client_for("jp_officer").post(url, {"target": world["broker"].pk, "reason": "Same passport."})
+    draft = client_for("jp_officer").post(url, {"target": world["jp_draft_broker"].reference, "reason": "x"})
+    assert "Share the draft first" in draft.content.decode()
+    response = client_for("jp_officer").post(
+        url, {"target": world["broker"].reference.lower(), "reason": "Same passport."}
+    )
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.merged_into == world["broker"]
@@ -614,8 +622,11 @@ def test_a_broker_cannot_be_chosen_to_merge_into_itself(client_for, world):
     url = reverse("brokers:broker-merge", args=[world["broker"].pk])
     page = client_for("tj_officer").get(url)
     assert world["broker"] not in page.context["form"].fields["target"].queryset
-    response = client_for("tj_officer").post(url, {"target": world["broker"].pk, "reason": "x"})
+    response = client_for("tj_officer").post(url, {"target": world["broker"].reference, "reason": "x"})
     assert "target" in response.context["form"].errors
+    hidden = client_for("tj_officer").post(url, {"target": world["jp_draft_broker"].reference, "reason": "x"})
+    missing = client_for("tj_officer").post(url, {"target": "JP-BRO-2026-9999", "reason": "x"})
+    assert hidden.context["form"].errors["target"] == missing.context["form"].errors["target"]
 
 
 # --- Home card and admin ----------------------------------------------------------------------
