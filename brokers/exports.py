@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
@@ -112,6 +113,11 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _field_label(name: str):
+    """A column named as the model names its field (one label for page, form and file)."""
+    return lambda: capfirst(MisconductReport._meta.get_field(name).verbose_name)
+
+
 CSV_COLUMNS = [
     ("reference", lambda: _("Reference")),
     ("side", lambda: _("Reporting side")),
@@ -122,22 +128,27 @@ CSV_COLUMNS = [
     ("stage", lambda: _("Stage")),
     ("categories", lambda: _("Categories of misconduct")),
     ("brokers", lambda: _("Brokers named")),
-    ("held_amount", lambda: _("Amount held")),
-    ("held_currency", lambda: _("Currency")),
-    ("held_items", lambda: _("What was held")),
-    ("contract_terms", lambda: _("Penalty or transfer terms")),
-    ("violence_nature", lambda: _("Nature of the violence, threats or restriction")),
-    ("forged_documents", lambda: _("Documents forged, altered or false")),
-    ("forged_procedure", lambda: _("For which procedure")),
-    ("fee_amount", lambda: _("Fees charged")),
-    ("fee_currency", lambda: _("Currency of the fees")),
-    ("workers_affected", lambda: _("Workers affected")),
-    ("period_from", lambda: _("Period from")),
-    ("period_to", lambda: _("Period until")),
-    ("places", lambda: _("Places")),
-    ("narrative", lambda: _("What happened")),
-    ("outcome", lambda: _("Outcome")),
-    ("closed_at", lambda: _("Closed")),
+    *(
+        (name, _field_label(name))
+        for name in (
+            "held_amount",
+            "held_currency",
+            "held_items",
+            "contract_terms",
+            "violence_nature",
+            "forged_documents",
+            "forged_procedure",
+            "fee_amount",
+            "fee_currency",
+            "workers_affected",
+            "period_from",
+            "period_to",
+            "places",
+            "narrative",
+            "outcome",
+            "closed_at",
+        )
+    ),
 ]
 
 
