@@ -51,9 +51,19 @@ ALLOWED_WORDS = {
     "HTML",
     "ID",
     "IP",
+    # ISO codes, the same in every language: currencies (4217), countries (3166).
+    "ISO",
+    "USD",
+    "TJS",
+    "JPY",
+    "RUB",
+    "EUR",
+    "JP",
+    "TJ",
 }
-#: Names of products, kept as their makers spell them.
-ALLOWED_NAMES = {"Swagger UI"}
+#: Names of products, kept as their makers spell them; the Latin spellings of one name
+#: the broker search gives as its example ("Раҳимов, Rakhimov, Rahimov and ラヒモフ").
+ALLOWED_NAMES = {"Swagger UI", "Rakhimov", "Rahimov"}
 #: Attributes a reader meets (seen on hover, read by a screen reader, shown in a field).
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 #: E-mail addresses, URLs and paths, file names, and dotted codes (the audit shows an
@@ -212,6 +222,28 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
             document_reference="No 2026-7",
             expires_at=timezone.now() + dt.timedelta(days=30),
         )
+        # A broker and a report of the brokers app (issue 11), in follow-up with a comment.
+        from decimal import Decimal
+
+        from brokers import services as broker_services
+
+        broker = broker_services.record_broker(
+            tj_officer, name="Раҳимов Фаррух", aliases=["ラヒモフ"], kind="person", country="TJ"
+        )
+        broker_report = broker_services.file_report(
+            tj_officer,
+            brokers=[broker],
+            categories="ae",
+            held_amount=Decimal("2000"),
+            held_currency="USD",
+            held_items="Шиносномаҳо",
+            fee_amount=Decimal("15000"),
+            fee_currency="TJS",
+            narrative="Коргарон пул доданд.",
+        )
+        broker_report = broker_services.share_report(broker_report, tj_officer)
+        record_services.acknowledge(broker_report, cast["jp_contact"])
+        record_services.comment(broker_report, cast["jp_officer"], "確認しました。")
     agency = reported_investigation.agency
     yield {
         "agency": agency,
@@ -219,6 +251,8 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
         "screening": screening,
         "investigation": reported_investigation,
         "letter": letter,
+        "broker": broker,
+        "broker_report": broker_report,
         "memorandum": Memorandum.objects.get(),
         # Latin text the records themselves hold: user content, not the interface.
         "allowed": {
@@ -230,6 +264,8 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
             "No 2026-7",
             agency.name_en,
             applicant.name_en,
+            broker.reference,
+            broker_report.reference,
         },
     }
     publication.published_lists.clear()
@@ -257,6 +293,14 @@ PAGES = [
     ("correspondence list", lambda w: "/correspondence/", "jp_contact", "tj_contact"),
     ("correspondence detail", lambda w: f"/correspondence/{w['letter'].pk}/", "jp_contact", "tj_contact"),
     ("correspondence form", lambda w: "/correspondence/new/", "jp_contact", "tj_contact"),
+    ("broker report list", lambda w: "/brokers/", "jp_officer", "tj_officer"),
+    ("broker report", lambda w: f"/brokers/reports/{w['broker_report'].pk}/", "jp_contact", "tj_contact"),
+    ("broker report form", lambda w: "/brokers/reports/new/", "jp_officer", "tj_officer"),
+    ("broker report closing", lambda w: f"/brokers/reports/{w['broker_report'].pk}/close/", "jp_officer", None),
+    ("broker search", lambda w: "/brokers/brokers/?q=Rahimov", "jp_officer", "tj_officer"),
+    ("broker", lambda w: f"/brokers/{w['broker'].pk}/", "jp_contact", "tj_contact"),
+    ("broker form", lambda w: "/brokers/brokers/new/", "jp_officer", "tj_officer"),
+    ("broker merge", lambda w: f"/brokers/{w['broker'].pk}/merge/", "jp_officer", "tj_officer"),
     ("consents", lambda w: "/consents/", "jp_contact", "tj_contact"),
     ("organizations", lambda w: "/organizations/", "jp_contact", "tj_contact"),
     ("memorandum", lambda w: f"/memorandum/{w['memorandum'].pk}/", "jp_contact", "tj_contact"),
@@ -290,6 +334,14 @@ POSTS = [
     ),
     ("sign in refused", "/accounts/login/", {"username": "jp-officer", "password": "wrong"}, None, None),
     ("correspondence form refused", "/correspondence/new/", {}, "jp_contact", "tj_contact"),
+    (
+        "broker report form refused",
+        "/brokers/reports/new/",
+        {"categories": ["a", "e"], "brokers": "XX-BRO-2026-9999"},
+        "jp_officer",
+        "tj_officer",
+    ),
+    ("broker form refused", "/brokers/brokers/new/", {"corporate_number": "123"}, "jp_officer", "tj_officer"),
     ("audit filter refused", "/audit/?date_from=not-a-date", None, "jp_contact", "tj_contact"),
 ]
 
