@@ -27,6 +27,7 @@ from portal.views.base import get_restricted_or_404
 
 from .filters import ReportFilterSet
 from .models import MisconductReport
+from .services import REPORT_FIELDS
 from .views import category_labels, report_facts, report_rows
 
 #: The list PDF holds at most this many reports (the CSV holds them all); the file says so.
@@ -130,24 +131,7 @@ CSV_COLUMNS = [
     ("brokers", lambda: _("Brokers named")),
     *(
         (name, _field_label(name))
-        for name in (
-            "held_amount",
-            "held_currency",
-            "held_items",
-            "contract_terms",
-            "violence_nature",
-            "forged_documents",
-            "forged_procedure",
-            "fee_amount",
-            "fee_currency",
-            "workers_affected",
-            "period_from",
-            "period_to",
-            "places",
-            "narrative",
-            "outcome",
-            "closed_at",
-        )
+        for name in (*(name for name in REPORT_FIELDS if name != "categories"), "outcome", "closed_at")
     ),
 ]
 

@@ -23,6 +23,7 @@ from portal.validators import no_control_characters
 from .. import policies
 from ..choices import Category, Outcome
 from ..models import Broker, MisconductReport, mask
+from ..services import REPORT_FIELDS
 
 #: One answer for a broker id that does not exist and one the caller may not read.
 NOT_A_BROKER = _("One of the brokers named does not exist or cannot be read.")
@@ -255,21 +256,7 @@ class MisconductReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer)
             "status",
             "brokers",
             "brokers_named",
-            "categories",
-            "held_amount",
-            "held_currency",
-            "held_items",
-            "contract_terms",
-            "violence_nature",
-            "forged_documents",
-            "forged_procedure",
-            "fee_amount",
-            "fee_currency",
-            "workers_affected",
-            "period_from",
-            "period_to",
-            "places",
-            "narrative",
+            *REPORT_FIELDS,
             "agencies",
             "investigations",
             "stage",
