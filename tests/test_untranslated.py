@@ -296,7 +296,12 @@ PAGES = [
     ("broker report list", lambda w: "/brokers/", "jp_officer", "tj_officer"),
     ("broker report", lambda w: f"/brokers/reports/{w['broker_report'].pk}/", "jp_contact", "tj_contact"),
     ("broker report form", lambda w: "/brokers/reports/new/", "jp_officer", "tj_officer"),
-    ("broker report closing", lambda w: f"/brokers/reports/{w['broker_report'].pk}/close/", "jp_officer", None),
+    (
+        "broker report closing",
+        lambda w: f"/brokers/reports/{w['broker_report'].pk}/close/",
+        "jp_officer",
+        None,
+    ),
     ("broker search", lambda w: "/brokers/brokers/?q=Rahimov", "jp_officer", "tj_officer"),
     ("broker", lambda w: f"/brokers/{w['broker'].pk}/", "jp_contact", "tj_contact"),
     ("broker form", lambda w: "/brokers/brokers/new/", "jp_officer", "tj_officer"),
