@@ -617,6 +617,14 @@ def _model_by_name(name: str) -> list[type]:
     return exact or suffix
 
 
+def _spread(items: list, count: int) -> list:
+    """``count`` of ``items`` spread from the first to the last (all of them if fewer):
+    the objects of a pattern come in the order their situations were planted."""
+    if len(items) <= count:
+        return list(items)
+    return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
+
+
 @dataclass
 class Crawl:
     """The URLs to request, built from the patterns and the schema."""
@@ -638,6 +646,12 @@ class Crawl:
     ids_per_model: int = 200
     #: path-argument combinations tried per pattern when no model ties them together
     max_combinations: int = 2000
+    #: URLs of an API pattern also read as the browsable API (``?format=api``): a few,
+    #: spread over the objects. The JSON of every object is read; the browsable page
+    #: adds to it what depends on the reader, not on the object (its forms and their
+    #: choices, the breadcrumbs), and reading it for every object doubled the crawl's
+    #: slowest half as record kinds were added (issue 11: 12 minutes a run).
+    browsable_per_pattern: int = 3
     capped: list[str] = field(default_factory=list)
 
     def ids_of(self, model, limit=None) -> list:
@@ -768,15 +782,21 @@ class Crawl:
             if endpoint.is_admin:
                 self.admin.update(urls)
                 self.admin_sample.update(urls[:1])
+            browsable = set(_spread(urls, self.browsable_per_pattern)) if endpoint.is_api else set()
             for url in urls:
-                variants = [url, f"{url}?format=api"] if endpoint.is_api else [url]
+                variants = [url, f"{url}?format=api"] if url in browsable else [url]
                 for variant in variants:
                     if variant in seen:
                         continue
                     seen.add(variant)
                     (self.with_kwargs if endpoint.kwargs else self.without_kwargs).append(variant)
-        for url in self.openapi_urls():
-            for variant in (url, f"{url}?format=api"):
+        operations = self.openapi_urls()
+        by_path: dict[str, list[str]] = {}
+        for url in operations:
+            by_path.setdefault(pattern_of(url), []).append(url)
+        browsable = {url for urls in by_path.values() for url in _spread(urls, self.browsable_per_pattern)}
+        for url in operations:
+            for variant in (url, f"{url}?format=api") if url in browsable else (url,):
                 if variant not in seen:
                     seen.add(variant)
                     (

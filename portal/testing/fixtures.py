@@ -99,6 +99,30 @@ def _media_in_a_temporary_directory(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _a_cache_of_its_own_per_worker(request):
+    """``make test`` runs the suite in two processes (pytest-xdist) against one Redis:
+    each keeps its cache keys apart (a user's cached figures are another user's in the
+    other process's database). Set before the cache is first used."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker:
+        from django.conf import settings
+
+        default = settings.CACHES["default"]
+        default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{worker}"
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind():
+    """A view that activates a language (``?lang=`` on the public pages) leaves it active
+    in the thread after the request: the next test would read its strings in it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     """PBKDF2 at production strength costs ~0.4 s a password; the cast has nine."""
     from django.conf import settings
