@@ -1,0 +1,1 @@
+"""Improvement orders (6(3), 7(5))."""
