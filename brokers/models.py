@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from portal.records.models import SharedRecord, due_index
+from portal.validators import check_corporate_number
 
 from .choices import (
     CATEGORY_FACTS,
@@ -40,21 +41,6 @@ def mask(value: str, visible: int = 3) -> str:
     if len(value) <= visible:
         return MASK * len(value)
     return MASK * (len(value) - visible) + value[-visible:]
-
-
-def check_corporate_number(value: str) -> None:
-    """A Japanese corporate number (法人番号): 13 digits, the first a check digit over
-    the other twelve (National Tax Agency: 9 − (Σ Pn×Qn mod 9), Qn 1 for odd n and 2 for
-    even n, counted from the last digit)."""
-    if not value.isdigit() or len(value) != 13:
-        raise ValidationError(_("A corporate number has 13 digits."), code="corporate_number")
-    digits = [int(c) for c in value[1:]]
-    total = sum(d * (2 if n % 2 == 0 else 1) for n, d in enumerate(reversed(digits), start=1))
-    if int(value[0]) != 9 - total % 9:
-        raise ValidationError(
-            _("This corporate number's check digit is wrong: check it against the registry."),
-            code="corporate_number",
-        )
 
 
 taxpayer_number = RegexValidator(

@@ -35,3 +35,18 @@ def xml_safe(text: str) -> str:
     """``text`` without the characters an XML parser rejects: what the Atom feeds write,
     so that a value stored before ``no_control_characters`` existed cannot break them."""
     return XML_FORBIDDEN.sub("", text)
+
+
+def check_corporate_number(value: str) -> None:
+    """A Japanese corporate number (法人番号): 13 digits, the first a check digit over
+    the other twelve (National Tax Agency: 9 − (Σ Pn×Qn mod 9), Qn 1 for odd n and 2 for
+    even n, counted from the last digit)."""
+    if not value.isdigit() or len(value) != 13:
+        raise ValidationError(_("A corporate number has 13 digits."), code="corporate_number")
+    digits = [int(c) for c in value[1:]]
+    total = sum(d * (2 if n % 2 == 0 else 1) for n, d in enumerate(reversed(digits), start=1))
+    if int(value[0]) != 9 - total % 9:
+        raise ValidationError(
+            _("This corporate number's check digit is wrong: check it against the registry."),
+            code="corporate_number",
+        )

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from brokers import services
 from brokers.choices import Outcome, ReportStage
-from brokers.models import Broker, MisconductReport, check_corporate_number, mask
+from brokers.models import Broker, MisconductReport, mask
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import AuditEntry, Notification, Organization
 from portal.records import services as kit
 from portal.records.models import Comment, RecordEvent
 from portal.testing.files import PDF
+from portal.validators import check_corporate_number
 
 pytestmark = pytest.mark.django_db
 
