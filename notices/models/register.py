@@ -125,14 +125,6 @@ class RegisterImport(SharedRecord):
     def has_changes(self) -> bool:
         return any(self.counts.get(name) for name in ("added", "changed", "removed", "reappeared"))
 
-    def is_open(self) -> bool:
-        # Nothing is due on an import once shared: no reminders, no assignment work.
-        return False
-
-    @classmethod
-    def open_records(cls):
-        return cls.objects.none()
-
 
 class RegisterImportGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(RegisterImport, on_delete=models.CASCADE)
