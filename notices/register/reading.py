@@ -125,132 +125,37 @@ class Column:
     required: bool = False
 
 
-COLUMNS = (
-    Column(
-        "registration_number",
-        "登録番号",
-        "Registration No.",
-        ("登録番号", "registrationno", "registrationnumber", "registrationno.", "no.ofregistration"),
-        required=True,
-    ),
-    Column(
-        "registered_on",
-        "登録年月日",
-        "Date of registration",
-        ("登録年月日", "登録日", "登録の年月日", "dateofregistration", "registrationdate", "registeredon"),
-        required=True,
-    ),
-    Column(
-        "name",
-        "氏名又は名称",
-        "Name",
-        ("氏名又は名称", "氏名または名称", "名称", "氏名", "name", "nameoforganization", "organizationname"),
-        group="organization",
-        required=True,
-    ),
-    Column(
-        "postcode",
-        "郵便番号",
-        "Postal code",
-        ("郵便番号", "postalcode", "postcode", "zipcode", "〒"),
-        group="organization",
-    ),
-    Column(
-        "address",
-        "住所",
-        "Address",
-        ("住所", "所在地", "住所又は所在地", "本店所在地", "address", "location"),
-        group="organization",
-        required=True,
-    ),
-    Column(
-        "phone",
-        "電話番号",
-        "Telephone",
-        ("電話番号", "電話", "telephone", "telephonenumber", "tel", "tel.", "phone", "phonenumber"),
-        group="organization",
-    ),
-    Column(
-        "representative",
-        "代表者名",
-        "Representative",
-        ("代表者名", "代表者氏名", "代表者", "代表者の氏名", "representative", "nameofrepresentative"),
-        group="organization",
-    ),
-    Column(
-        "office_name",
-        "名称",
-        "Name",
-        (
-            "名称",
-            "事務所名",
-            "事務所の名称",
-            "支援業務を行う事務所の名称",
-            "name",
-            "officename",
-            "nameofoffice",
-        ),
-        group="office",
-    ),
-    Column(
-        "office_address",
-        "所在地",
-        "Address",
-        (
-            "所在地",
-            "住所",
-            "事務所所在地",
-            "事務所の所在地",
-            "支援業務を行う事務所の所在地",
-            "address",
-            "officeaddress",
-            "addressofoffice",
-            "location",
-        ),
-        group="office",
-    ),
-    Column(
-        "support",
-        "支援業務の内容",
-        "Support services",
-        (
-            "支援業務の内容",
-            "支援内容",
-            "支援の内容",
-            "supportservices",
-            "contentofsupport",
-            "detailsofsupport",
-        ),
-    ),
-    Column(
-        "support_from",
-        "支援業務の開始予定年月日",
-        "Scheduled start date of support",
-        (
-            "支援業務の開始予定年月日",
-            "支援業務開始予定年月日",
-            "支援業務の開始予定日",
-            "開始予定年月日",
-            "scheduledstartdateofsupport",
-            "startdateofsupport",
-            "scheduledstartdate",
-        ),
-    ),
-    Column(
-        "languages",
-        "対応可能言語",
-        "Supported languages",
-        (
-            "対応可能言語",
-            "対応言語",
-            "対応可能な言語",
-            "supportedlanguages",
-            "languages",
-            "availablelanguages",
-        ),
-        required=True,
-    ),
-    Column("remarks", "備考", "Remarks", ("備考", "remarks", "notes", "note")),
+#: field, label in the Japanese and the English edition, the labels it is known by
+#: (normalised: see ``normalise_label``), the merged label it sits under, required?
+_SPECS = (
+    ("registration_number", "登録番号", "Registration No.", "登録番号 registrationno registrationnumber", "", True),
+    ("registered_on", "登録年月日", "Date of registration",
+     "登録年月日 登録日 登録の年月日 dateofregistration registrationdate registeredon", "", True),
+    ("name", "氏名又は名称", "Name",
+     "氏名又は名称 氏名または名称 名称 氏名 name nameoforganization organizationname", "organization", True),
+    ("postcode", "郵便番号", "Postal code", "郵便番号 postalcode postcode zipcode 〒", "organization", False),
+    ("address", "住所", "Address", "住所 所在地 住所又は所在地 本店所在地 address location", "organization", True),
+    ("phone", "電話番号", "Telephone",
+     "電話番号 電話 telephone telephonenumber tel phone phonenumber", "organization", False),
+    ("representative", "代表者名", "Representative",
+     "代表者名 代表者氏名 代表者 代表者の氏名 representative nameofrepresentative", "organization", False),
+    ("office_name", "名称", "Name",
+     "名称 事務所名 事務所の名称 支援業務を行う事務所の名称 name officename nameofoffice", "office", False),
+    ("office_address", "所在地", "Address",
+     "所在地 住所 事務所所在地 事務所の所在地 支援業務を行う事務所の所在地 address officeaddress addressofoffice "
+     "location", "office", False),
+    ("support", "支援業務の内容", "Support services",
+     "支援業務の内容 支援内容 支援の内容 supportservices contentofsupport detailsofsupport", "", False),
+    ("support_from", "支援業務の開始予定年月日", "Scheduled start date of support",
+     "支援業務の開始予定年月日 支援業務開始予定年月日 支援業務の開始予定日 開始予定年月日 scheduledstartdateofsupport "
+     "startdateofsupport scheduledstartdate", "", False),
+    ("languages", "対応可能言語", "Supported languages",
+     "対応可能言語 対応言語 対応可能な言語 supportedlanguages languages availablelanguages", "", True),
+    ("remarks", "備考", "Remarks", "備考 remarks notes note", "", False),
+)  # fmt: skip
+COLUMNS = tuple(
+    Column(name, ja, en, tuple(synonyms.split()), group, required)
+    for name, ja, en, synonyms, group, required in _SPECS
 )
 BY_FIELD = {column.field: column for column in COLUMNS}
 #: The merged labels above the columns that share sub-labels.
@@ -267,7 +172,7 @@ GROUPS = {
 }
 
 #: Footnote marks and punctuation that labels carry or drop from one edition to the next.
-_LABEL_NOISE = re.compile(r"[\s※*＊()（）\[\]【】:：・'’\"“”]")
+_LABEL_NOISE = re.compile(r"[\s※*＊()（）\[\]【】:：.。,、・'’\"“”]")
 
 
 def normalise_label(value: Any) -> str:
@@ -355,24 +260,12 @@ _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
+        ("january/jan", "february/feb", "march/mar", "april/apr", "may", "june/jun", "july/jul",
+         "august/aug", "september/sep/sept", "october/oct", "november/nov", "december/dec"),
         start=1,
     )
-    for name in names
-}
+    for name in names.split("/")
+}  # fmt: skip
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*[\s\-]\s*([a-z]+)\.?\s*[\s,\-]\s*(\d{4})")
 #: A weekday in brackets after a date ("2019年4月1日(月)").

@@ -377,7 +377,7 @@ def _address(rng: random.Random, code: str, edition: str) -> str:
         suffix = rng.choice(("", "", "-ken", " Prefecture")) if code not in {"13", "01", "26", "27"} else ""
         return f"{block} {town_en}, {place_en}, {prefecture.en}{suffix}"
     # a designated city is often written without its prefecture, as the reader must know
-    if code in {"27", "23", "14"} and rng.random() < 0.3:
+    if place_ja.startswith(("大阪市", "名古屋市", "横浜市", "川崎市", "堺市")) and rng.random() < 0.3:
         return f"{place_ja}{town_ja}{block}"
     building = rng.choice(("", "", f" {rng.choice(_CORES)[0]}ビル{rng.randint(2, 9)}階"))
     return f"{prefecture.ja}{place_ja}{town_ja}{block}{building}"
