@@ -281,7 +281,7 @@ def apply_import(actor: User, draft: RegisterImport, *, engine: str | None = Non
     with transaction.atomic():
         # One import at a time a register: the second waits here, then finds its base stale.
         memorandum = Memorandum.objects.select_for_update().get(pk=draft.memorandum_id)
-        draft = kit._readable(draft, actor, "change")
+        draft = kit._readable(draft, actor)
         policies.check_apply(actor, draft)
         latest = latest_applied(memorandum.pk)
         if (latest.pk if latest else None) != draft.base_id:
