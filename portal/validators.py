@@ -41,7 +41,8 @@ def check_corporate_number(value: str) -> None:
     """A Japanese corporate number (法人番号): 13 digits, the first a check digit over
     the other twelve (National Tax Agency: 9 − (Σ Pn×Qn mod 9), Qn 1 for odd n and 2 for
     even n, counted from the last digit)."""
-    if not value.isdigit() or len(value) != 13:
+    # ``isdigit`` alone admits full-width and other scripts' digits: the number is ASCII.
+    if not (value.isascii() and value.isdigit()) or len(value) != 13:
         raise ValidationError(_("A corporate number has 13 digits."), code="corporate_number")
     digits = [int(c) for c in value[1:]]
     total = sum(d * (2 if n % 2 == 0 else 1) for n, d in enumerate(reversed(digits), start=1))

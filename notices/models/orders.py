@@ -26,9 +26,9 @@ __all__ = ["ImprovementOrder", "ImprovementOrderGroupObjectPermission"]
 
 
 def _known_prefecture(code: str) -> bool:
-    from notices.prefectures import prefecture_choices
+    from notices.prefectures import BY_CODE
 
-    return code in {value for value, _label in prefecture_choices("en")}
+    return code in BY_CODE
 
 
 def _prefecture_of(address: str) -> str:

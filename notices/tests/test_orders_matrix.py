@@ -1,0 +1,79 @@
+"""Who may change improvement orders: each write of ``notices.orders.testing`` (pages
+and API, the kit's actions on an order included) × every role key, with what a success
+writes and a refusal leaves untouched (``portal.testing.matrix``). The orders' actions
+alone, so that this module runs on its own; ``tests/test_permission_matrix.py`` runs
+them with every other app's once ``notices.testing`` imports ``notices.orders.testing``."""
+
+import contextlib
+
+import pytest
+
+from notices.orders import testing as orders_testing
+from portal.testing import matrix
+
+NAMES = sorted(name for name in matrix.ACTIONS if name.startswith(("api.order.", "order.")))
+assert orders_testing.FACTS and NAMES, "notices.orders.testing registers the orders' actions"
+
+
+@contextlib.contextmanager
+def orders_world():
+    """``matrix.open_world`` for the orders' actions alone."""
+    from django.db import connection, transaction
+
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        world = matrix.World({name: matrix.ACTIONS[name] for name in NAMES})
+        connection.check_constraints()
+        yield world
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), orders_world() as built:
+        yield built
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "role"),
+    [
+        pytest.param(name, role, id=matrix.ACTIONS[name].case_id(role))
+        for name in NAMES
+        for role in matrix.ROLE_KEYS
+    ],
+)
+def test_write(world, action, role):
+    matrix.run(world, action, role)
+
+
+WRITES = [name for name in NAMES if matrix.writer_of(matrix.ACTIONS[name])]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", WRITES)
+def test_a_write_without_the_csrf_token_is_refused(world, action):
+    matrix.run_forged(world, action)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", WRITES)
+def test_a_get_writes_nothing(world, action):
+    matrix.run_get(world, action)
+
+
+@pytest.mark.django_db
+def test_every_write_endpoint_of_the_orders_is_in_the_matrix(world):
+    ours = {
+        (name, method)
+        for name, method in matrix.write_endpoints()
+        if name.startswith(("notices:order", "api:improvement-order"))
+    }
+    assert len(ours) == 11, sorted(
+        ours
+    )  # three pages, the API's record, correction, withdraw and 5 kit actions
+    covered = matrix.covered_endpoints(world)
+    assert not ours - covered, f"write endpoints no action of the matrix covers: {sorted(ours - covered)}"
