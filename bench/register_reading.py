@@ -16,18 +16,18 @@ and prints for each size and engine:
 - ``read s``: ``read_register`` end to end (bytes, SHA-256, cells, parsing), the median;
 - ``cells s``: the engine's bare row iteration over the same sheet (what parsing adds is
   the difference), the median;
-- ``peak RSS MB``: the process's ru_maxrss at the end (Rust's memory included, which
-  tracemalloc cannot see) and ``+MB`` above the same process's RSS before reading
-  (Python, Django and both libraries imported);
+- ``peak RSS MB``: the process's peak resident memory while reading (VmHWM, Rust's
+  memory included, which tracemalloc cannot see) and ``+MB`` above the same process's
+  RSS before reading (Python, Django and both libraries imported);
 - ``py peak MB``: tracemalloc's peak of Python allocations, in a separate run (tracing
   slows reading, so its time is not the one reported).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -50,8 +50,18 @@ def _setup() -> None:
     django.setup()
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _status_mb(field: str) -> float:
+    """VmRSS / VmHWM of this process, from /proc: ru_maxrss would not do, as Linux
+    carries it over from the parent through fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise LookupError(field)
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM back to VmRSS (Linux 4.0+)
 
 
 def workbook(size: int) -> Path:
@@ -92,7 +102,8 @@ def measure(path: str, engine: str, mode: str) -> dict:
 
     from notices.register import reading
 
-    baseline = _rss_mb()
+    baseline = _status_mb("VmRSS")
+    _reset_peak()
     if mode == "trace":
         tracemalloc.start()
     started = time.perf_counter()
@@ -110,7 +121,7 @@ def measure(path: str, engine: str, mode: str) -> dict:
     if mode == "trace":
         result["py_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-    result["peak_rss_mb"] = _rss_mb()
+    result["peak_rss_mb"] = _status_mb("VmHWM")
     result["baseline_rss_mb"] = baseline
     return result
 

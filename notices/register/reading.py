@@ -509,7 +509,9 @@ def _guarded(rows: Iterator[Any]) -> Iterator[Any]:
 # --- The sheet -----------------------------------------------------------------------------
 
 #: How a note under the table starts ("※ 登録の取消し…", "(注)", "Note: …").
-_NOTE = re.compile(r"(?:※|\*|[(\[【〔]?注[)\]】〕]?|notes?\b|n\.?b\.?\b|[(\[【〔]?備考)")
+_NOTE = re.compile(
+    r"(?:※|\*|[(\[【〔](?:注|備考)|(?:注|備考)\s*(?:[)\]】〕:：\d]|\s)|notes?\s*[:：\d]|n\.b\.)"
+)
 
 
 @dataclass
@@ -620,8 +622,8 @@ def read_register(
 
 def _start_reading(header: _Header, sheet: str, digest: str) -> tuple[Reading, dict[str, int]]:
     mapping = map_columns(header.top, header.sub)
-    number_label = header.top[mapping["registration_number"]]
-    edition = "en" if re.search(r"[a-z]", normalise_label(number_label)) else "ja"
+    number_label = next(label for label in map(normalise_label, header.top) if label in _NUMBER_LABELS)
+    edition = "en" if re.search(r"[a-z]", number_label) else "ja"
     missing = [column for column in COLUMNS if column.required and column.field not in mapping]
     if missing:
         raise UnreadableRegister(
@@ -659,7 +661,7 @@ def _read_rows(
     number_column = columns["registration_number"]
     seen: dict[str, int] = {}
     shared: dict[str, str] = {}  # one str object for the many cells that repeat
-    in_notes = False
+    in_notes = repeated = False
     done = 0
     for done, row in enumerate(rows, start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -670,7 +672,12 @@ def _read_rows(
             continue
         number_cell = _cell(row, number_column)
         if isinstance(number_cell, str) and normalise_label(number_cell) in _NUMBER_LABELS:
-            continue  # the header again, at the top of a printed page
+            repeated = True  # the header again, at the top of a printed page
+            continue
+        if repeated and header.sub is not None and _is_sub_header(list(row)):
+            repeated = False  # and its second row
+            continue
+        repeated = False
         result = _read_row(header.data_start + done - 1, row, columns, seen, shared)
         if isinstance(result, RowError):
             reading.errors.append(result)

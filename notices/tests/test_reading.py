@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from notices.languages import SUPPORT_LANGUAGES, language_choices, parse_languages
 from notices.prefectures import PREFECTURES, prefecture_choices, prefecture_name, prefecture_of
@@ -160,6 +160,27 @@ def test_a_single_header_row_in_another_order_with_untidy_labels(engine):
         "27",
     )
     assert (second.office_name, second.support_from) == ("", None)
+
+
+def test_a_two_row_header_repeated_at_a_page_break_is_skipped():
+    rows = sample_rows(4, seed=11)
+    buffer = io.BytesIO()
+    written = write_register(buffer, rows[:3], trailing_notes=False)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    sheet = workbook.active
+    for line in (written.header_row, written.header_row + 1):
+        sheet.append([cell.value for cell in sheet[line]])
+    last = rows[3]
+    sheet.append([last["registration_number"], last["registered_on"], last["name"], None, last["address"]])
+    sheet.cell(sheet.max_row, 12, last["languages_text"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    reading = read(buffer.getvalue())
+
+    assert reading.errors == []
+    assert [row.registration_number for row in reading.rows] == [row["registration_number"] for row in rows]
+    assert reading.rows[-1].row == written.rows[-1] + 3
 
 
 def test_the_organization_s_name_and_address_are_told_from_the_office_s_by_the_label_above():
@@ -310,6 +331,19 @@ def test_damaged_rows_are_reported_with_their_row_numbers_and_the_rest_is_read(e
     readable = [index for index in range(len(rows)) if index not in damage]
     assert [row.row for row in reading.rows] == [sheet_row[index] for index in readable]
     assert [row.fields() for row in reading.rows] == [expected_fields(rows[index]) for index in readable]
+
+
+def test_a_row_without_its_number_is_an_error_even_if_its_name_reads_like_a_note():
+    rows = sample_rows(3, seed=12)
+    rows[1]["name"] = "注文住宅サポート株式会社"  # 注 starts a note: "注1", "(注)", not this
+    data, written = workbook_bytes(rows, damaged={1: "missing_number"})
+
+    reading = read(data)
+
+    assert [(error.row, error.reason) for error in reading.errors] == [
+        (written.rows[1], "no registration number")
+    ]
+    assert len(reading.rows) == 2
 
 
 @pytest.mark.parametrize("edition", ["ja", "en"])
