@@ -58,7 +58,16 @@ class Migration(migrations.Migration):
                 ),
                 ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
                 ("last_reminded_on", models.DateField(blank=True, editable=False, null=True)),
-                ("edition", models.CharField(editable=False, max_length=2, verbose_name="edition")),
+                (
+                    "edition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("ja", "Japanese"), ("en", "English")],
+                        editable=False,
+                        max_length=2,
+                        verbose_name="edition",
+                    ),
+                ),
                 (
                     "as_of",
                     models.DateField(blank=True, editable=False, null=True, verbose_name="register as of"),

@@ -25,11 +25,17 @@ from portal.querysets import NOTHING, ScopedQuerySet
 from portal.records.models import SharedRecord
 
 __all__ = [
+    "Edition",
     "RegisterImport",
     "RegisterImportGroupObjectPermission",
     "SupportOrganization",
     "SupportOrganizationQuerySet",
 ]
+
+
+class Edition(models.TextChoices):
+    JAPANESE = "ja", _("Japanese")
+    ENGLISH = "en", _("English")
 
 
 class RegisterImport(SharedRecord):
@@ -40,7 +46,9 @@ class RegisterImport(SharedRecord):
 
     reference_kind = "RSO"
 
-    edition = models.CharField(_("edition"), max_length=2, editable=False)
+    edition = models.CharField(
+        _("edition"), max_length=2, choices=Edition.choices, blank=True, editable=False
+    )
     as_of = models.DateField(_("register as of"), null=True, blank=True, editable=False)
     title = models.CharField(_("title"), max_length=300, blank=True, editable=False)
     file_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)

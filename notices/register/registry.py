@@ -30,6 +30,7 @@ def register() -> None:
     from .api import ROUTES
 
     hooks.register_api_routes(ROUTES)
+    hooks.register_seeder(seed_demo, order=45)
     inbox.resolves("acknowledge", "notices.register_imported")
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)

@@ -189,3 +189,17 @@ def test_applying_reads_the_stored_workbook_again(cast):
     assert attachment.sha256 == draft.file_sha256
     services.apply_import(officer, draft)
     assert SupportOrganization.objects.count() == 10
+
+
+def test_the_demo_shows_a_removal(cast):
+    from notices.register import demo
+    from portal.demo import create_demo_users
+
+    users = create_demo_users()
+    demo.seed(users)
+    demo.seed(users)  # idempotent
+    first, second = RegisterImport.objects.order_by("created_at")
+    assert second.counts["removed"] == 2 and second.counts["added"] == 2
+    assert second.counts["changed"] == 3 and first.counts["added"] == 30
+    removed = SupportOrganization.objects.removed()
+    assert removed.count() == 2 and {row.removed_on for row in removed} == {demo.SECOND_AS_OF}
