@@ -391,3 +391,39 @@ def _pdf():
     from portal.testing.files import PDF
 
     return SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+
+
+# --- Builders for the list pages' query-count guards -----------------------------------
+#
+# ``builder(cast, n)`` adds ``n`` rows the readers of both sides see (the shape of
+# tests/test_list_queries.py's builders).
+
+_BUILT = {"next": 5000}
+
+
+def _fresh(n: int) -> list[dict]:
+    first = _BUILT["next"]
+    _BUILT["next"] += n
+    return [organization(number) for number in range(first, first + n)]
+
+
+def build_organizations(cast, n: int) -> None:
+    """``n`` more organizations, by one applied import that adds them (and keeps every
+    organization listed so far)."""
+    from notices.models import SupportOrganization
+
+    from . import services
+
+    officer = cast["jp_officer"]
+    listed = [
+        organization(int(number.split("-")[1]))
+        for number in SupportOrganization.objects.current().values_list("registration_number", flat=True)
+    ]
+    data = register_workbook([*listed, *_fresh(n)], as_of=dt.date(2026, 10, 31))
+    services.apply_import(officer, services.preview_import(officer, upload(data)))
+
+
+def build_imports(cast, n: int) -> None:
+    """``n`` more applied (shared) imports, each adding one organization."""
+    for _ in range(n):
+        build_organizations(cast, 1)
