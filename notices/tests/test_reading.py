@@ -398,11 +398,13 @@ def _zip(names) -> bytes:
         (_zip(["word/document.xml"]), "ZIP archive"),
         (_zip(["xl/workbook.bin"]), ".xlsb"),
         (b"PK\x03\x04 but not really a zip", "damaged"),
+        (_zip(["[Content_Types].xml", "xl/workbook.xml"]), "damaged"),  # the engine fails
     ],
 )
-def test_what_is_not_a_workbook_is_refused_politely(data, words):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_what_is_not_a_workbook_is_refused_politely(data, words, engine):
     with pytest.raises(UnreadableRegister) as refused:
-        read(data)
+        read(data, engine=engine)
     assert words in str(refused.value)
 
 
