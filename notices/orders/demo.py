@@ -127,5 +127,5 @@ def seed(users) -> None:
                 )
             if then == "withdrawn":
                 services.withdraw_order(
-                    order, officer, reason="Recorded twice: the order is the one recorded on the same day."
+                    order, officer, reason="Recorded twice: the same order was recorded the same day."
                 )

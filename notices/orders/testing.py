@@ -96,6 +96,9 @@ _API_NO = {
 _API_JAPAN = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
 _API_TAJIKISTAN = {**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)}
 _LOGIN = {"anonymous": _matrix.LOGIN}
+#: Recording, correcting and withdrawing tell the other side (``notify``) and publish a
+#: new version of the public list (``notices.publishing.orders_changed``).
+_PUBLISHED = {"notify", "publication.publish"}
 _PAGE_JAPAN = {**_each(_matrix.JP_WRITERS, 302), **_LOGIN, "*": 404}
 
 
@@ -165,7 +168,7 @@ for _action in [
         data=_record_api_body,
         expected={**_API_NO, **_each(_matrix.JP_WRITERS, 201), **_each(_matrix.TJ_WRITERS, 403)},
         audit=("record.created", "record.shared", "order.recorded"),
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_matrix.count_of("notices.ImprovementOrder"),
     ),
     _matrix.Action(
@@ -176,7 +179,7 @@ for _action in [
         setup=_japan_order,
         expected=_API_JAPAN,
         audit="order.corrected",
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_order_row,
     ),
     _matrix.Action(
@@ -197,7 +200,7 @@ for _action in [
         setup=_japan_order,
         expected=_API_JAPAN,
         audit="order.withdrawn",
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_order_row,
     ),
     _matrix.Action(
@@ -273,7 +276,7 @@ for _action in [
         data=_record_page_body,
         expected=_PAGE_JAPAN,
         audit=("record.created", "record.shared", "order.recorded"),
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_matrix.count_of("notices.ImprovementOrder"),
     ),
     _matrix.Action(
@@ -284,7 +287,7 @@ for _action in [
         setup=_japan_order,
         expected=_PAGE_JAPAN,
         audit="order.corrected",
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_order_row,
     ),
     _matrix.Action(
@@ -295,7 +298,7 @@ for _action in [
         setup=_japan_order,
         expected=_PAGE_JAPAN,
         audit="order.withdrawn",
-        outbox={"notify"},
+        outbox=_PUBLISHED,
         row=_order_row,
     ),
 ]:

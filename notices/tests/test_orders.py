@@ -469,3 +469,59 @@ def _page(response, pk) -> str:
     """The answer without what differs between any two requests (the CSRF token) and the id asked."""
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
     return text.replace(str(pk), "")
+
+
+# --- The correction form, the demo data, the canary's factory, the schema -------------
+
+
+def test_the_correction_form_opens_with_the_order_s_facts(cast, client_for):
+    order = record(cast["jp_officer"])
+    page = client_for("jp_contact").get(f"/notices/orders/{order.pk}/correct/")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form["corporate_number"].value() == "4180001012345" and form["prefecture"].value() == "23"
+    assert client_for("tj_contact").get(f"/notices/orders/{order.pk}/correct/").status_code == 404
+
+
+def test_the_demo_seeds_five_shared_orders_once(cast):
+    from notices.orders.demo import seed
+    from portal.demo import create_demo_users
+
+    users = create_demo_users()
+    seed(users)
+    seed(users)  # run twice, adds nothing
+    orders = ImprovementOrder.objects.all()
+    assert orders.count() == 5 and {order.status for order in orders} == {"shared"}
+    assert {order.sector.code for order in orders} >= {"nursing-care", "industrial-products"}
+    assert orders.filter(state=OrderState.WITHDRAWN).count() == 1
+    assert orders.filter(acknowledged_at__isnull=False).count() == 2
+    assert orders.filter(corrected_at__isnull=False).count() == 1
+    assert all(order.prefecture for order in orders)  # each read from its address
+
+
+def test_the_canary_factory_makes_every_situation_with_its_markers(cast):
+    from notices.orders.testing import CanaryOrderFactory
+
+    factory = CanaryOrderFactory()
+    markers = {"organization_name": "zqx00001", "corporate_number": "zqx00002", "violations": "zqx00003"}
+    japan = factory.create(None, ImprovementOrder, cast["jp_officer"], dict(markers), shared=True)
+    tajik = factory.create(None, ImprovementOrder, cast["tj_officer"], dict(markers), shared=True)
+    draft = factory.create(None, ImprovementOrder, cast["jp_officer"], dict(markers), shared=False)
+    assert (japan.status, tajik.status, draft.status) == ("shared", "shared", "draft")
+    for order in (japan, tajik, draft):
+        assert (order.organization_name, order.corporate_number, order.violations) == tuple(markers.values())
+    assert AuditEntry.objects.filter(action="order.recorded", object_id=str(japan.pk)).exists()
+
+
+def test_the_openapi_schema_describes_the_orders(cast, client_for):
+    schema = client_for("jp_officer").get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {
+        "/api/v1/improvement-orders/",
+        "/api/v1/improvement-orders/{id}/",
+        "/api/v1/improvement-orders/{id}/correction/",
+        "/api/v1/improvement-orders/{id}/withdraw/",
+        "/api/v1/improvement-orders/{id}/acknowledge/",
+    } <= set(paths)
+    assert "ImprovementOrderStateEnum" in schema.json()["components"]["schemas"]
