@@ -279,8 +279,10 @@ def apply_import(actor: User, draft: RegisterImport, *, engine: str | None = Non
     or when it changes nothing."""
     policies.check_import(actor)
     with transaction.atomic():
-        # One import at a time a register: the second waits here, then finds its base stale.
-        memorandum = Memorandum.objects.select_for_update().get(pk=draft.memorandum_id)
+        # One import at a time a register: the second waits here, then finds its base
+        # stale. NO KEY: a row inserted elsewhere that names the memorandum (any new
+        # record) takes KEY SHARE on it and must not wait for a 30-second import.
+        memorandum = Memorandum.objects.select_for_update(no_key=True).get(pk=draft.memorandum_id)
         draft = kit._readable(draft, actor)
         policies.check_apply(actor, draft)
         latest = latest_applied(memorandum.pk)
