@@ -203,3 +203,30 @@ def test_the_demo_shows_a_removal(cast):
     assert second.counts["changed"] == 3 and first.counts["added"] == 30
     removed = SupportOrganization.objects.removed()
     assert removed.count() == 2 and {row.removed_on for row in removed} == {demo.SECOND_AS_OF}
+
+
+@pytest.mark.parametrize("edition", ["ja", "en"])
+def test_either_edition_is_stored_as_the_reader_read_it(cast, edition):
+    from notices.register.testing import expected_fields, sample_rows, write_register
+
+    officer = cast["jp_officer"]
+    rows = sample_rows(25, seed=5, edition=edition)
+    buffer = io.BytesIO()
+    written = write_register(buffer, rows, edition=edition, as_of=D2, fullwidth=True, damaged={3: "date"})
+    draft = services.preview_import(officer, upload(buffer.getvalue()))
+    assert draft.edition == edition and draft.as_of == D2
+    assert [error["row"] for error in draft.row_errors] == list(written.damaged)
+    services.apply_import(officer, draft)
+    stored = {row.registration_number: row for row in SupportOrganization.objects.all()}
+    assert len(stored) == 24
+    for index, row in enumerate(rows):
+        if index == 3:
+            continue
+        expected = expected_fields(row)
+        organization_ = stored[expected["registration_number"]]
+        assert services.stored_values(organization_) == {name: expected[name] for name in services.FIELDS}
+        assert organization_.fingerprint == services.fingerprint(expected)
+    # The same workbook again: nothing to apply.
+    buffer.seek(0)
+    again = services.preview_import(officer, upload(buffer.getvalue()))
+    assert not again.has_changes and again.counts["unchanged"] == 24
