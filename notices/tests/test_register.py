@@ -293,3 +293,33 @@ def test_notifications_reach_tajikistan(officer, books, cast, django_capture_on_
         organization=cast["tj_contact"].organization, kind="notices.register_imported"
     )
     assert items.count() == 1 and items.get().params["reference"] == record.reference
+
+
+def test_the_public_list_is_told_in_the_apply_transaction_and_only_then(officer, books, monkeypatch):
+    from notices import publishing
+
+    calls = []
+
+    def register_changed(memorandum):
+        calls.append((memorandum.pk, SupportOrganization.objects.count()))
+
+    monkeypatch.setattr(publishing, "register_changed", register_changed)
+    record = run(officer, books, [org_row(1), org_row(2)], D1)
+    # Told once, with the organizations already written.
+    assert calls == [(record.memorandum_id, 2)]
+    draft = run(officer, books, [org_row(1), org_row(2)], D2, apply=False)
+    with pytest.raises(TransitionError):
+        services.apply_import(officer, draft)
+    assert len(calls) == 1
+
+    # In the same transaction: when telling the list fails, nothing of the import stays.
+    def fail(memorandum):
+        raise RuntimeError("the publication component refused")
+
+    monkeypatch.setattr(publishing, "register_changed", fail)
+    draft = run(officer, books, [org_row(1), org_row(3)], D2, apply=False)
+    with pytest.raises(RuntimeError):
+        services.apply_import(officer, draft)
+    draft.refresh_from_db()
+    assert draft.status == RecordStatus.DRAFT and draft.applied_at is None
+    assert numbers(SupportOrganization.objects.current()) == {"19登-000001", "19登-000002"}
