@@ -206,6 +206,9 @@ _API_JAPAN_DRAFT = {**_API_NO, **_each(_matrix.WRITERS, 404), "jp-officer": 200}
 _API_TAJIKISTAN_RECEIVES = {**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)}
 _LOGIN = {"anonymous": _matrix.LOGIN}
 _PAGE_JAPAN_DRAFT = {"jp-officer": 302, "superuser": _matrix.Refused(302), **_LOGIN, "*": 404}
+#: Applying tells the other side (``notify``) and publishes a new version of the public
+#: list (``notices.publishing.register_changed``).
+_APPLIED = {"notify", "publication.publish"}
 
 
 #: The imports the world's states use, made at the first setup called: every applied
@@ -284,7 +287,7 @@ for _action in [
         setup=_draft,
         expected=_API_JAPAN_DRAFT,
         audit=("register.applied", "record.shared"),
-        outbox={"notify"},
+        outbox=_APPLIED,
         row=_matrix.count_of("notices.SupportOrganization"),
     ),
     _matrix.Action(
@@ -369,7 +372,7 @@ for _action in [
         setup=_draft,
         expected=_PAGE_JAPAN_DRAFT,
         audit=("register.applied", "record.shared"),
-        outbox={"notify"},
+        outbox=_APPLIED,
         row=_matrix.count_of("notices.SupportOrganization"),
     ),
     _matrix.Action(
