@@ -6,7 +6,7 @@ from django.contrib import admin
 from portal.admin import ReadOnlyAdmin
 
 from . import services
-from .models import AgencyEvent, Publication, ScreeningCriterion, Sector, SendingAgency
+from .models import AgencyEvent, ScreeningCriterion, Sector, SendingAgency
 
 
 @admin.register(Sector)
@@ -59,12 +59,3 @@ class SendingAgencyAdmin(ReadOnlyAdmin):
         "registration_number",
     ]
     inlines = [AgencyEventInline]
-
-
-@admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ["side", "version", "published_at", "content_hash", "pdf_sha256", "pdf_withheld"]
-    list_filter = ["side"]
-    exclude = ["rendered"]
-    # Not editable, so shown only when named: why the version has no PDF yet.
-    readonly_fields = ["pdf_withheld"]

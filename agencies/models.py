@@ -9,12 +9,11 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from portal.i18n import MultilingualName, localized
-from portal.models import Memorandum, Organization, SharedRecord, Side
+from portal.models import Memorandum, Organization, SharedRecord
 from portal.records.models import Attachment, Event, due_index
 
 from .choices import (
@@ -372,99 +371,6 @@ def attachment_path(instance, filename: str) -> str:
 
 
 def publication_path(instance, filename: str) -> str:
+    """Where the agency lists' versions kept their files; named by the migrations that
+    created those fields (the versions are ``portal.publication``'s since 0011)."""
     return f"publications/agencies/{instance.side.code}/{instance.version:05d}/{filename}"
-
-
-class PublishedContent(models.Model):
-    """The content of a published list, stored once however many sides publish it: the
-    canonical JSON whose SHA-256 is the versions' ``content_hash``, kept as the exact
-    text that was hashed so anyone can re-check it."""
-
-    content_hash = models.CharField(max_length=64, unique=True)
-    canonical_json = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("published content")
-        verbose_name_plural = _("published contents")
-
-    def __str__(self) -> str:
-        return self.content_hash
-
-
-class Publication(models.Model):
-    """An immutable, numbered, hashed version of the certified-agency list published by
-    one side (7(2) for the partner, 6(1)/(2) for Japan): its content, the diff with the
-    previous version, and the renderings of that content."""
-
-    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="agency_publications")
-    version = models.PositiveIntegerField(_("version"))
-    published_at = models.DateTimeField(_("published at"))
-    content = models.ForeignKey(PublishedContent, on_delete=models.PROTECT, related_name="publications")
-    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
-    diff = models.JSONField(default=dict)
-    #: From the side's previous content to this one: {"base": its hash, "sectors": …,
-    #: "rows": rows that changed, "removed": keys that left}. Lets a process holding the
-    #: previous version advance to this one without decoding the whole content; empty
-    #: for a first version or a change too large to be worth it.
-    patch = models.JSONField(default=dict, blank=True)
-    #: Pre-rendered first page of the public list, per language, and the Atom feed.
-    rendered = models.JSONField(default=dict)
-    json_file = models.FileField(upload_to=publication_path)
-    json_sha256 = models.CharField(max_length=64)
-    # The CSV, HTML and PDF files of a long list take seconds: they are rendered after
-    # the version is out (``agencies.render_documents``) and attached with their hashes.
-    csv_file = models.FileField(upload_to=publication_path, blank=True)
-    csv_sha256 = models.CharField(max_length=64, blank=True)
-    html_file = models.FileField(upload_to=publication_path, blank=True)
-    html_sha256 = models.CharField(max_length=64, blank=True)
-    pdf_file = models.FileField(upload_to=publication_path, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    #: Why the PDF is not attached yet (glyphs no installed font has); empty once it is.
-    pdf_withheld = models.CharField(_("PDF withheld"), max_length=300, blank=True, editable=False)
-    #: Storage names of gzip copies of the text files, by kind ("json", "csv", "html"),
-    #: served to clients that accept gzip; the hashes above are of the files themselves.
-    gzip_files = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("published list version")
-        verbose_name_plural = _("published list versions")
-        ordering = ["side", "-version"]
-        get_latest_by = "version"
-        constraints = [
-            models.UniqueConstraint(fields=["side", "version"], name="one_version_number_per_side")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.side.code} v{self.version}"
-
-    @cached_property
-    def snapshot(self) -> dict:
-        from .snapshots import load
-
-        return load(self.content.canonical_json)
-
-    @property
-    def documents_ready(self) -> bool:
-        return bool(self.csv_sha256 and self.html_sha256 and self.pdf_sha256)
-
-
-class PendingPublication(models.Model):
-    """A side's list owes a new version: written by the ``agencies.publish`` outbox
-    handler in the transaction that marks its entry processed, deleted by the publisher
-    once a version (or the finding that nothing changed) covers it. A publish task lost
-    with its worker (late acks: Redis re-delivers it only after the two-hour visibility
-    timeout) leaves its row behind, and ``agencies.tasks.publish_overdue`` publishes it
-    within a minute instead."""
-
-    side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="pending_agency_publications")
-    #: The agencies whose change asked for it; null: the content is built whole.
-    agency_ids = models.JSONField(null=True, blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("pending publication")
-        verbose_name_plural = _("pending publications")
-
-    def __str__(self) -> str:
-        return f"{self.side_id} since {self.requested_at:%Y-%m-%d %H:%M:%S}"

@@ -1,11 +1,8 @@
 """What the agencies app adds to the portal, registered at start-up: its URLs, API
-routes, public index section, beat entries, task route, OpenAPI enum names, menu
+routes, published list (``portal.publication``), beat entry, OpenAPI enum names, menu
 entries and demo data (portal.hooks), audit action names and inbox kinds."""
 
-from datetime import timedelta
-
 from celery.schedules import crontab
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit, hooks, inbox, notifications
@@ -20,7 +17,6 @@ AUDIT_ACTIONS = {
     "investigation.reported": _("Investigation requested by Japan"),
     "investigation.assigned": _("Investigation assigned"),
     "investigation.result_sent": _("Investigation result sent to Japan"),
-    "publication.published": _("List version published"),
 }
 
 NOTIFICATION_KINDS = {
@@ -32,53 +28,11 @@ NOTIFICATION_KINDS = {
 }
 
 
-def latest_agency_lists():
-    """The latest version of each side's certified-agency list, for the public index (a
-    query per side)."""
-    from portal.models import Side
-
-    from .models import Publication
-
-    latest = (
-        Publication.objects.filter(side=side)
-        .order_by("-version")
-        .only("side", "version", "published_at")
-        .first()
-        for side in Side.objects.order_by("pk")
-    )
-    return [publication for publication in latest if publication is not None]
-
-
 def register_beat() -> None:
-    """Expiry of certifications, daily; the publication sweeps (issue 15). Reminders
-    of due investigations are the kit's, for every record kind (portal.records)."""
+    """Expiry of certifications, daily. The publication sweeps are the component's
+    (``portal.publication``); reminders of due investigations are the kit's, for every
+    record kind (``portal.records``)."""
     hooks.register_beat("agencies-expire", "agencies.tasks.expire_certifications", crontab(hour=0, minute=15))
-    hooks.register_beat("agencies-publish-sweep", "agencies.tasks.publish_if_changed", timedelta(minutes=10))
-    # A publication or a render lost with its worker (issue 15). Each message expires by
-    # the next: after a long outage one sweep runs, not one per missed interval.
-    sweep = settings.AGENCIES_PUBLISH_SWEEP_SECONDS
-    hooks.register_beat(
-        "agencies-publish-overdue", "agencies.tasks.publish_overdue", timedelta(seconds=sweep), expires=sweep
-    )
-    documents = settings.AGENCIES_DOCUMENTS_SWEEP_SECONDS
-    hooks.register_beat(
-        "agencies-documents-sweep",
-        "agencies.tasks.render_missing_documents",
-        timedelta(seconds=documents),
-        queue="documents",
-        expires=documents,
-    )
-    hooks.register_beat(
-        "agencies-media-sweep",
-        "agencies.tasks.sweep_publication_media",
-        timedelta(hours=1),
-        queue="documents",
-        expires=60 * 60,
-    )
-    # Long renders (the PDF of a whole list) have their own queue and worker, so that
-    # they never hold up the outbox: `celery worker -Q documents` (docker-compose:
-    # worker-documents).
-    hooks.register_task_route("agencies.tasks.render_documents", queue="documents")
 
 
 INVESTIGATION_PAGES = frozenset({"investigations", "investigation", "assign", "result"})
@@ -168,12 +122,14 @@ def _work(build):
 
 
 def register() -> None:
+    from portal.publication import lists
+
+    from . import publication
     from .api.urls import ROUTES
 
     hooks.register_urls("agencies/", "agencies.urls")
-    hooks.register_urls("agencies/", "agencies.public_urls", public=True)
+    lists.register(publication.AGENCY_LIST)
     hooks.register_api_routes(ROUTES)
-    hooks.register_public_index("agency_lists", latest_agency_lists)
     register_beat()
     hooks.register_enum_name("AgencyStatusEnum", "agencies.choices.AgencyStatus")
     hooks.register_enum_name("InvestigationStatusEnum", "agencies.choices.InvestigationStatus")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, inbox, notifications, outbox, timezones
+from portal import audit, inbox, notifications, timezones
 from portal.exceptions import InvalidInput, TransitionError
 from portal.i18n import renderings
 from portal.models import Memorandum, User
@@ -19,7 +19,7 @@ from portal.records import services as kit
 from portal.records import transitions
 from portal.uploads import check_upload
 
-from . import policies
+from . import policies, publication
 from .choices import (
     AgencyStatus,
     CriterionResult,
@@ -61,7 +61,7 @@ def _move(agency: SendingAgency, target: str, actor, **kwargs):
 def request_publication(agency: SendingAgency) -> None:
     """Promise a new version of both sides' lists showing this agency's change (no new
     version if nothing public changed). Called in the change's transaction."""
-    outbox.enqueue("agencies.publish", {"memorandum": agency.memorandum_id, "agencies": [agency.pk]})
+    publication.request(agency.memorandum_id, [agency.pk])
 
 
 def sectors_changed() -> None:
@@ -69,7 +69,7 @@ def sectors_changed() -> None:
     new versions of both sides' lists. No agency is named: only the sectors are read
     again."""
     for memorandum_id in Memorandum.objects.values_list("pk", flat=True):
-        outbox.enqueue("agencies.publish", {"memorandum": memorandum_id, "agencies": []})
+        publication.request(memorandum_id, [])
 
 
 def _notify_japan(agency: SendingAgency, kind: str, event: AgencyEvent) -> None:

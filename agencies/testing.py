@@ -185,13 +185,13 @@ def _canary_screen(canary, agency, officer, partner, situation, *, failing: bool
 
 def canary_agencies(canary) -> None:
     """Sending agencies in each status, every text field marked."""
+    from portal.publication.reading import published_lists
     from portal.testing.canary import text_fields, value_for
 
-    from . import publication
     from .models import PUBLISHED_FIELDS, SendingAgency
 
-    publication.published_lists.clear()
-    canary.cleanups.append(publication.published_lists.clear)
+    published_lists.clear()
+    canary.cleanups.append(published_lists.clear)
     officer = canary.cast["tj_officer"]
     partner, japan = _canary_sides(canary)
     both = canary.audience(sides={partner.pk, japan.pk}, label="both sides")
@@ -282,7 +282,7 @@ def canary_agencies(canary) -> None:
         canary.add(*agency.events.all())
 
     def published_versions():
-        from .models import Publication
+        from portal.publication.models import Publication
 
         return sorted(set(Publication.objects.values_list("version", flat=True)))
 
@@ -298,7 +298,7 @@ def canary_agencies(canary) -> None:
         from django.conf import settings
         from django.urls import reverse
 
-        from .models import Publication
+        from portal.publication.models import Publication
 
         urls = []
         for side in (partner, japan):
@@ -602,7 +602,7 @@ for _action in [
         setup=_matrix_certified,
         expected=_REGISTER_FORM,
         audit="agency.updated",
-        outbox={"agencies.publish"},  # a published field of a certified agency
+        outbox={"publication.publish"},  # a published field of a certified agency
         row=_agency,
     ),
     _matrix.Action(
@@ -633,7 +633,7 @@ for _action in [
         setup=_matrix_under_screening,
         expected=_REGISTER_FORM,
         audit="agency.transition",
-        outbox={"agencies.publish", "notify"},
+        outbox={"publication.publish", "notify"},
         row=_agency,
     ),
     _matrix.Action(
@@ -664,7 +664,7 @@ for _action in [
         setup=_matrix_certified,
         expected=_REGISTER_FORM,
         audit="agency.transition",
-        outbox={"agencies.publish", "notify"},
+        outbox={"publication.publish", "notify"},
         row=_agency,
     ),
     _matrix.Action(
@@ -817,7 +817,7 @@ for _action in [
         setup=_matrix_certified,
         expected=_API_REGISTER,
         audit="agency.updated",
-        outbox={"agencies.publish"},
+        outbox={"publication.publish"},
         row=_agency,
     ),
     _matrix.Action(
@@ -853,7 +853,7 @@ for _action in [
         setup=_matrix_under_screening,
         expected=_API_REGISTER,
         audit="agency.transition",
-        outbox={"agencies.publish", "notify"},
+        outbox={"publication.publish", "notify"},
         row=_agency,
     ),
     _matrix.Action(
@@ -884,7 +884,7 @@ for _action in [
         setup=_matrix_certified,
         expected=_API_REGISTER,
         audit="agency.transition",
-        outbox={"agencies.publish", "notify"},
+        outbox={"publication.publish", "notify"},
         row=_agency,
     ),
     _matrix.Action(

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.records",
     "portal.places",
+    "portal.publication",
     "agencies",
     "brokers",
     "exams",
@@ -360,22 +361,32 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
-# Publication under faults (issue 15): a side's request still pending this long after
-# it was made (its task died with its worker) is published by a sweep every
-# AGENCIES_PUBLISH_SWEEP_SECONDS: a change reaches both lists within ~a minute of a
-# worker death. Versions without their documents are rendered by a sweep on the
-# documents queue every AGENCIES_DOCUMENTS_SWEEP_SECONDS.
-AGENCIES_PUBLISH_SWEEP_SECONDS = env_int("AGENCIES_PUBLISH_SWEEP_SECONDS", 30)
-AGENCIES_PUBLISH_OVERDUE_SECONDS = env_int("AGENCIES_PUBLISH_OVERDUE_SECONDS", 30)
-AGENCIES_DOCUMENTS_SWEEP_SECONDS = env_int("AGENCIES_DOCUMENTS_SWEEP_SECONDS", 60)
+# Publication of every published list (portal.publication; issue 15 for the faults): a
+# list's request still pending this long after it was made (its task died with its
+# worker) is published by a sweep every PUBLICATION_SWEEP_SECONDS: a change reaches the
+# lists within ~a minute of a worker death. Versions without their documents are
+# rendered by a sweep on the documents queue every PUBLICATION_DOCUMENTS_SWEEP_SECONDS.
+# (The AGENCIES_* names of these variables, from before the lists shared one
+# component, are still read.)
+PUBLICATION_SWEEP_SECONDS = env_int(
+    "PUBLICATION_SWEEP_SECONDS", env_int("AGENCIES_PUBLISH_SWEEP_SECONDS", 30)
+)
+PUBLICATION_OVERDUE_SECONDS = env_int(
+    "PUBLICATION_OVERDUE_SECONDS", env_int("AGENCIES_PUBLISH_OVERDUE_SECONDS", 30)
+)
+PUBLICATION_DOCUMENTS_SWEEP_SECONDS = env_int(
+    "PUBLICATION_DOCUMENTS_SWEEP_SECONDS", env_int("AGENCIES_DOCUMENTS_SWEEP_SECONDS", 60)
+)
 # Retention of the JSON, CSV, HTML and PDF files of superseded versions: the latest
-# AGENCIES_DOCUMENTS_KEEP_VERSIONS of each side and those younger than
-# AGENCIES_DOCUMENTS_KEEP_DAYS keep theirs; an older one is rendered again on demand
-# (same bytes, same SHA-256). Files under the publications folder that no version names
-# are removed once older than AGENCIES_ORPHAN_MINUTES (never a render in progress).
-AGENCIES_DOCUMENTS_KEEP_VERSIONS = env_int("AGENCIES_DOCUMENTS_KEEP_VERSIONS", 20)
-AGENCIES_DOCUMENTS_KEEP_DAYS = env_int("AGENCIES_DOCUMENTS_KEEP_DAYS", 30)
-AGENCIES_ORPHAN_MINUTES = env_int("AGENCIES_ORPHAN_MINUTES", 60)
+# PUBLICATION_KEEP_VERSIONS of each list and side and those younger than
+# PUBLICATION_KEEP_DAYS keep theirs; an older one is rendered again on demand (same
+# bytes, same SHA-256). Files under the publications folder that no version names are
+# removed once older than PUBLICATION_ORPHAN_MINUTES (never a render in progress).
+PUBLICATION_KEEP_VERSIONS = env_int(
+    "PUBLICATION_KEEP_VERSIONS", env_int("AGENCIES_DOCUMENTS_KEEP_VERSIONS", 20)
+)
+PUBLICATION_KEEP_DAYS = env_int("PUBLICATION_KEEP_DAYS", env_int("AGENCIES_DOCUMENTS_KEEP_DAYS", 30))
+PUBLICATION_ORPHAN_MINUTES = env_int("PUBLICATION_ORPHAN_MINUTES", env_int("AGENCIES_ORPHAN_MINUTES", 60))
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "portal.tasks.drain_outbox",

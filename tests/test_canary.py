@@ -54,7 +54,9 @@ def test_no_marker_reaches_a_reader_the_rules_do_not_admit(cast):
             },
         )
         delivered = _drain()
-        from agencies.models import Publication  # the lists must exist before the public pages are read
+        from portal.publication.models import (
+            Publication,  # the lists must exist before the public pages are read
+        )
 
         assert Publication.objects.exists(), "the lists were not published: the public pages would be empty"
         built = time.monotonic()

@@ -206,16 +206,16 @@ def test_the_guidance_date_is_a_day_and_the_letters_date_a_moment():
 def test_the_public_list_heads_its_list_with_the_heading_not_the_status(
     client, cast, django_capture_on_commit_callbacks
 ):
-    from agencies import publication
     from agencies.testing import certified
+    from portal.publication.reading import published_lists
 
-    publication.published_lists.clear()
+    published_lists.clear()
     with django_capture_on_commit_callbacks(execute=True):
         certified(cast["tj_officer"], number="TJ-G-1", name_tg="Ширкати «Сомон»")
     try:
         html = client.get("/public/agencies/tajikistan/?lang=ru").content.decode()
     finally:
-        publication.published_lists.clear()
+        published_lists.clear()
     assert re.search(r'id="certified-heading">\s*Сертифицированные организации', html), html[:2000]
 
 

@@ -186,20 +186,17 @@ def test_an_app_s_beat_entries_reach_the_celery_schedule():
     schedule = app.conf.beat_schedule
     assert {
         "agencies-expire",
-        "agencies-publish-sweep",
-        "agencies-publish-overdue",
-        "agencies-documents-sweep",
-        "agencies-media-sweep",
+        "publication-sweep",
+        "publication-overdue",
+        "publication-documents-sweep",
+        "publication-media-sweep",
     } <= set(schedule)
     assert schedule["agencies-expire"]["task"] == "agencies.tasks.expire_certifications"
-    assert schedule["agencies-documents-sweep"]["options"] == {
+    assert schedule["publication-documents-sweep"]["options"] == {
         "queue": "documents",
-        "expires": settings.AGENCIES_DOCUMENTS_SWEEP_SECONDS,
+        "expires": settings.PUBLICATION_DOCUMENTS_SWEEP_SECONDS,
     }
-    assert (
-        schedule["agencies-publish-overdue"]["schedule"].total_seconds()
-        == settings.AGENCIES_PUBLISH_SWEEP_SECONDS
-    )
+    assert schedule["publication-overdue"]["schedule"].total_seconds() == settings.PUBLICATION_SWEEP_SECONDS
     assert {"outbox-sweep", "consent-expiry", "audit-head", "audit-verify"} <= set(schedule)
     for name, entry in hooks.BEAT_SCHEDULE.items():
         assert schedule[name]["task"] == entry["task"]
@@ -220,7 +217,7 @@ def test_every_beat_entry_names_a_registered_task():
 def test_an_app_s_task_routes_are_applied():
     from portal.celery import app
 
-    assert app.amqp.router.route({}, "agencies.tasks.render_documents")["queue"].name == "documents"
+    assert app.amqp.router.route({}, "publication.tasks.render_documents")["queue"].name == "documents"
     assert app.amqp.router.route({}, "portal.tasks.drain_outbox")["queue"].name == "celery"
 
 

@@ -110,12 +110,15 @@ def test_a_refused_move_leaves_nothing_behind(cast):
         pytest.raises(InvalidInput),
         transitions.move(agency, AgencyStatus.UNDER_SCREENING, actor=cast["tj_officer"]) as change,
     ):
-        change.enqueue("agencies.publish", {"memorandum": agency.memorandum_id, "agencies": [agency.pk]})
+        change.enqueue(
+            "publication.publish",
+            {"list": "agencies", "memorandum": agency.memorandum_id, "items": [agency.pk]},
+        )
         raise InvalidInput("refused half-way")
     agency.refresh_from_db()
     assert agency.status == AgencyStatus.APPLICATION_RECEIVED
     assert AuditEntry.objects.count() == audit_before and agency.events.count() == events_before
-    assert not OutboxEntry.objects.filter(topic="agencies.publish", payload__agencies=[agency.pk]).exists()
+    assert not OutboxEntry.objects.filter(topic="publication.publish", payload__items=[agency.pk]).exists()
 
 
 def test_a_move_the_table_does_not_allow_names_both_states(cast):

@@ -191,13 +191,13 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
     """One record of each kind the pages show, made with the services, in the state an
     officer meets them: a certified agency (published), an application under screening,
     an investigation reported by Japan, a letter sent, a written consent."""
-    from agencies import publication
     from agencies import services as agency_services
     from agencies.testing import register
     from portal import services
+    from portal.publication.reading import published_lists
     from portal.records import services as record_services
 
-    publication.published_lists.clear()
+    published_lists.clear()
     tj_officer = cast["tj_officer"]
     with django_capture_on_commit_callbacks(execute=True):
         applicant = register(
@@ -268,7 +268,7 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
             broker_report.reference,
         },
     }
-    publication.published_lists.clear()
+    published_lists.clear()
 
 
 #: (name, path from the world, who reads it in Japan, who reads it in Tajikistan)

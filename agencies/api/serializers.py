@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from portal.api.base import PortalModelSerializer, PortalSerializer
 from portal.api.serializers import DisplayNameField
+from portal.publication.models import Publication
 from portal.records.api import SharedRecordFieldsMixin
 
 from ..choices import CriterionResult, InvestigationOutcome, RevocationReason
@@ -10,7 +11,6 @@ from ..models import (
     PUBLISHED_FIELDS,
     AgencyEvent,
     Investigation,
-    Publication,
     Screening,
     Sector,
     SendingAgency,

@@ -12,13 +12,13 @@ from rest_framework.response import Response
 
 from portal.api.base import NUMERIC_LOOKUP, RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from portal.exceptions import InvalidInput
+from portal.publication.models import Publication
 from portal.records.api import SharedRecordActionsMixin
 
 from .. import services
 from ..models import (
     AgencyEvent,
     Investigation,
-    Publication,
     Screening,
     ScreeningCriterion,
     ScreeningResult,
@@ -202,7 +202,11 @@ class PublishedListViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["side__code"]
 
     def get_queryset(self):
-        queryset = Publication.objects.select_related("side").order_by("side_id", "-version")
+        queryset = (
+            Publication.objects.filter(list_name="agencies")
+            .select_related("side")
+            .order_by("side_id", "-version")
+        )
         publisher = self.request.query_params.get("publisher")
         if publisher:
             queryset = queryset.filter(side__code=publisher)

@@ -9,10 +9,13 @@ import pytest
 from django import forms as django_forms
 from django.utils import translation
 
-from agencies import forms, publication
+from agencies import forms
 from agencies.models import SendingAgency
+from agencies.publication import AGENCY_LIST
 from agencies.testing import certified, register
 from portal.forms_base import PortalFormMixin
+from portal.publication import publishing
+from portal.publication.reading import published_lists
 from portal.validators import xml_safe
 
 MESSAGE = "Remove the control character (U+000B) at position 5."
@@ -20,10 +23,10 @@ MESSAGE = "Remove the control character (U+000B) at position 5."
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    publication.published_lists.clear()
+    published_lists.clear()
     with translation.override("en"):  # the message asserted is the English one
         yield
-    publication.published_lists.clear()
+    published_lists.clear()
 
 
 def test_every_form_of_the_agencies_is_a_portal_form():
@@ -76,7 +79,7 @@ def test_a_name_stored_before_the_check_still_publishes_feeds_that_parse(
         agency = certified(officer, number="TJ-CC-1")
     # Old data: written before forms refused it, past every validator.
     SendingAgency.objects.filter(pk=agency.pk).update(name_tg="Сомо\x0bн", updated_at=dt.datetime.now(dt.UTC))
-    assert len(publication.publish_lists(agency.memorandum, agency_ids=[agency.pk])) == 2
+    assert len(publishing.publish_lists(AGENCY_LIST, agency.memorandum, item_ids=[agency.pk])) == 2
     for side in ("japan", "tajikistan"):
         response = client.get(f"/public/agencies/{side}/feed.atom")
         assert response.status_code == 200

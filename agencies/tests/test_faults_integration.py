@@ -22,8 +22,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from agencies import publication
-from agencies.models import Publication
+from portal.publication import publishing
+from portal.publication.models import Publication
+from portal.publication.reading import published_lists
 from portal.testing.processes import (
     BASE_DIR,
     RedisServer,
@@ -44,7 +45,7 @@ import os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 import django
 django.setup()
-from agencies import publication
+from portal.publication import publishing, rendering
 
 def held(function, variable):
     def wrapper(*args, **kwargs):
@@ -56,8 +57,8 @@ def held(function, variable):
         return function(*args, **kwargs)
     return wrapper
 
-publication._write_version = held(publication._write_version, "HOLD_PUBLISH")
-publication.render_pdf = held(publication.render_pdf, "HOLD_RENDER")
+publishing._write_version = held(publishing._write_version, "HOLD_PUBLISH")
+rendering.render_pdf = held(rendering.render_pdf, "HOLD_RENDER")
 from celery.__main__ import main
 sys.argv = ["celery", "-A", "portal", *sys.argv[1:]]
 main()
@@ -70,9 +71,9 @@ SHORT_SWEEPS = (
     if os.environ.get("FAULTS_PRODUCTION_SWEEPS")
     else {
         "OUTBOX_SWEEP_SECONDS": 2,
-        "AGENCIES_PUBLISH_SWEEP_SECONDS": 2,
-        "AGENCIES_PUBLISH_OVERDUE_SECONDS": 2,
-        "AGENCIES_DOCUMENTS_SWEEP_SECONDS": 2,
+        "PUBLICATION_SWEEP_SECONDS": 2,
+        "PUBLICATION_OVERDUE_SECONDS": 2,
+        "PUBLICATION_DOCUMENTS_SWEEP_SECONDS": 2,
     }
 )
 
@@ -148,7 +149,7 @@ def _sections(side: str) -> tuple[str, str]:
 
 
 def test_a_worker_killed_mid_publication_and_mid_render_delays_nothing_for_long(cast, tmp_path):
-    publication.published_lists.clear()
+    published_lists.clear()
     redis = RedisServer()
     redis.start()
     hold_publish, hold_render = tmp_path / "hold-publish", tmp_path / "hold-render"
@@ -168,7 +169,7 @@ def test_a_worker_killed_mid_publication_and_mid_render_delays_nothing_for_long(
                 for side in ("japan", "tajikistan"):
                     wait_for(lambda side=side: "FAULT-0001" in _sections(side)[0], timeout=60, what=side)
                 wait_for(
-                    lambda: not Publication.objects.filter(publication.DOCUMENTS_MISSING).exists(),
+                    lambda: not Publication.objects.filter(publishing.DOCUMENTS_MISSING).exists(),
                     timeout=120,
                     what="the first versions' documents",
                 )
@@ -198,22 +199,22 @@ def test_a_worker_killed_mid_publication_and_mid_render_delays_nothing_for_long(
                 wait_for(lambda: Path(f"{hold_render}.reached").exists(), timeout=60, what="a render in hand")
                 kill_group(process)
             hold_render.unlink()
-            assert Publication.objects.filter(publication.DOCUMENTS_MISSING).exists()
+            assert Publication.objects.filter(publishing.DOCUMENTS_MISSING).exists()
 
             third = tmp_path / "worker-3.log"
             with worker(env, third):
                 wait_for(lambda: worker_ready(third), timeout=60, what="the third worker")
                 back_at = time.time()
                 wait_for(
-                    lambda: not Publication.objects.filter(publication.DOCUMENTS_MISSING).exists(),
+                    lambda: not Publication.objects.filter(publishing.DOCUMENTS_MISSING).exists(),
                     timeout=180,
                     what="every version's documents within 3 minutes of a worker being back",
                 )
                 documents_seconds = time.time() - back_at
             # The killed render's CSV and HTML are named by no version: the sweep takes
             # them (here with no age threshold) and leaves every file a version names.
-            referenced = publication.referenced_files()
-            assert publication.remove_orphan_files(older_than_minutes=0) >= 2
+            referenced = publishing.referenced_files()
+            assert publishing.remove_orphan_files(older_than_minutes=0) >= 2
             assert all((Path(settings.MEDIA_ROOT) / name).exists() for name in referenced)
     finally:
         redis.stop()

@@ -5,20 +5,25 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from agencies import publication, services
+from agencies import services
 from agencies.choices import AgencyStatus, RevocationReason
-from agencies.models import AgencyEvent, Publication, SendingAgency
+from agencies.models import AgencyEvent, SendingAgency
+from agencies.publication import AGENCY_LIST
 from agencies.testing import certified, register, screen
 from portal.exceptions import InvalidInput, PermissionDenied, TransitionError
 from portal.models import AuditEntry, Notification
+from portal.publication import content as contents
+from portal.publication import publishing, rendering
+from portal.publication.models import Publication
+from portal.publication.reading import published_lists
 from portal.records.services import remind_due_records
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    publication.published_lists.clear()
+    published_lists.clear()
     yield
-    publication.published_lists.clear()
+    published_lists.clear()
 
 
 @pytest.fixture
@@ -50,7 +55,7 @@ def test_certification_publishes_both_lists_and_notifies_japan(
 def test_publishing_the_same_content_twice_makes_no_new_version(officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         agency = certified(officer)
-    assert publication.publish_lists(agency.memorandum) == []
+    assert publishing.publish_lists(AGENCY_LIST, agency.memorandum) == []
     assert Publication.objects.count() == 2
 
 
@@ -222,10 +227,10 @@ def test_reminders_once_a_day(officer, cast, django_capture_on_commit_callbacks)
 
 
 def test_csv_cells_cannot_be_formulas():
-    assert publication.csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert rendering.csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     for text in ["+1", "-1", "@SUM(A1)", "\tx"]:
-        assert publication.csv_cell(text).startswith("'")
-    assert publication.csv_cell("ООО «Путь»") == "ООО «Путь»"
+        assert rendering.csv_cell(text).startswith("'")
+    assert rendering.csv_cell("ООО «Путь»") == "ООО «Путь»"
 
 
 def test_a_failed_render_leaves_no_version_and_is_retried(
@@ -235,19 +240,19 @@ def test_a_failed_render_leaves_no_version_and_is_retried(
     from portal.models import OutboxEntry
 
     calls = {"n": 0}
-    real = publication.render_feed
+    real = rendering.render_feed
 
-    def flaky(side, latest):
+    def flaky(*args):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError("disk full")
-        return real(side, latest)
+        return real(*args)
 
-    monkeypatch.setattr(publication, "render_feed", flaky)
+    monkeypatch.setattr(rendering, "render_feed", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         certified(officer, number="RETRY-1")
     assert not Publication.objects.exists()  # nothing half-written is visible
-    entry = OutboxEntry.objects.get(topic="agencies.publish")
+    entry = OutboxEntry.objects.get(topic="publication.publish")
     assert entry.processed_at is None and "disk full" in entry.last_error
     OutboxEntry.objects.filter(pk=entry.pk).update(available_at=timezone.now())
     outbox.drain()
@@ -255,32 +260,35 @@ def test_a_failed_render_leaves_no_version_and_is_retried(
 
 
 def test_equal_content_gives_equal_bytes(officer):
-    from agencies import snapshots
 
     agency = certified(officer, number="DET-1")
-    first = snapshots.build(agency.memorandum)
-    assert first.text == snapshots.encode(first.data)  # the rows' bytes joined = the whole encoded
-    assert snapshots.build(agency.memorandum).text == first.text
+    first = contents.build(AGENCY_LIST, agency.memorandum)
+    assert first.text == contents.encode(first.data)  # the rows' bytes joined = the whole encoded
+    assert contents.build(AGENCY_LIST, agency.memorandum).text == first.text
 
 
 def test_after_a_burst_the_newest_version_gets_its_documents_first(officer, monkeypatch):
     agency = certified(officer, number="BURST-1")  # callbacks not run: nothing rendered yet
-    publication.publish_lists(agency.memorandum)
+    publishing.publish_lists(AGENCY_LIST, agency.memorandum)
     for phone in ("+992 1", "+992 2"):
         services.update_agency(agency, officer, phone=phone)
-        publication.publish_lists(agency.memorandum, agency_ids=[agency.pk])
+        publishing.publish_lists(AGENCY_LIST, agency.memorandum, item_ids=[agency.pk])
     japan = Publication.objects.filter(side__code="japan").order_by("version")
     assert [p.documents_ready for p in japan] == [False, False, False]
     rendered = []
-    real = publication.render_pdf
-    monkeypatch.setattr(publication, "render_pdf", lambda p: rendered.append(p.version) or real(p))
+    real = rendering.render_pdf
+    monkeypatch.setattr(
+        rendering,
+        "render_pdf",
+        lambda listed, held: rendered.append(held.publication.version) or real(listed, held),
+    )
     oldest, middle, newest = japan
-    assert publication.render_documents(oldest.pk) is True
+    assert publishing.render_documents(oldest.pk) is True
     assert rendered == [newest.version, oldest.version]
     # Its own are done; it still helps with the newest version left without documents.
-    assert publication.render_documents(oldest.pk) is False
+    assert publishing.render_documents(oldest.pk) is False
     assert rendered == [newest.version, oldest.version, middle.version]
-    assert publication.render_documents(middle.pk) is False  # idempotent
+    assert publishing.render_documents(middle.pk) is False  # idempotent
     assert len(rendered) == 3
     assert all(p.documents_ready for p in japan.all())
 

@@ -8,9 +8,10 @@ import logging
 import pytest
 from django.test import Client
 
-from agencies import publication
-from agencies.models import Publication
+from agencies.publication import AGENCY_LIST
 from agencies.testing import certified
+from portal.publication import publishing
+from portal.publication.models import Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,10 @@ def test_a_pdf_with_missing_glyphs_is_withheld_and_the_reason_recorded(officer, 
     agency = certified(
         officer, number="GLYPH-1", name_en=f"Boxes {NO_FONT} Ltd", name_tg=f"Ширкати {NO_FONT}"
     )
-    versions = publication.publish_lists(agency.memorandum)
+    versions = publishing.publish_lists(AGENCY_LIST, agency.memorandum)
     with caplog.at_level(logging.WARNING):
         for version in versions:
-            publication.render_documents(version.pk)
+            publishing.render_documents(version.pk)
 
     for version in Publication.objects.filter(pk__in=[v.pk for v in versions]):
         assert not version.pdf_file and not version.pdf_sha256
@@ -50,7 +51,7 @@ def test_a_pdf_with_missing_glyphs_is_withheld_and_the_reason_recorded(officer, 
     # CSV and HTML already attached are kept, not written a second time.
     version = Publication.objects.get(pk=versions[0].pk)
     csv_name = version.csv_file.name
-    assert publication.render_missing_documents() >= 1
+    assert publishing.render_missing_documents() >= 1
     version.refresh_from_db()
     assert version.csv_file.name == csv_name and not version.pdf_file and version.pdf_withheld
 
@@ -59,21 +60,21 @@ def test_admin_shows_why_the_pdf_is_missing(officer, admin_user):
     agency = certified(
         officer, number="GLYPH-2", name_en=f"Boxes {NO_FONT} Ltd", name_tg=f"Ширкати {NO_FONT}"
     )
-    version = publication.publish_lists(agency.memorandum)[0]
-    publication.render_documents(version.pk)
+    version = publishing.publish_lists(AGENCY_LIST, agency.memorandum)[0]
+    publishing.render_documents(version.pk)
     client = Client()
     client.force_login(admin_user)
-    listing = client.get("/admin/agencies/publication/")
+    listing = client.get("/admin/publication/publication/")
     assert listing.status_code == 200
     assert "PDF withheld: missing glyphs U+E000" in listing.content.decode()
-    page = client.get(f"/admin/agencies/publication/{version.pk}/change/")
+    page = client.get(f"/admin/publication/publication/{version.pk}/change/")
     assert "PDF withheld: missing glyphs U+E000" in page.content.decode()
 
 
 def test_a_normal_render_attaches_the_pdf(officer):
     agency = certified(officer, number="GLYPH-3", name_tg="Ширкати ҷғқҳӣӯ", name_ja="認定送出機関")
-    version = publication.publish_lists(agency.memorandum)[0]
-    publication.render_documents(version.pk)
+    version = publishing.publish_lists(AGENCY_LIST, agency.memorandum)[0]
+    publishing.render_documents(version.pk)
     version.refresh_from_db()
     assert version.pdf_file and version.pdf_sha256 and version.pdf_withheld == ""
     assert version.documents_ready

@@ -13,10 +13,12 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencies import publication, services
+from agencies import services
 from agencies.choices import RevocationReason
-from agencies.models import Publication
 from agencies.testing import certified
+from portal.publication import content as contents
+from portal.publication.models import Publication
+from portal.publication.reading import published_lists
 from portal.testing.services import required
 
 EVIL = '<script>alert("x")</script>'
@@ -24,9 +26,9 @@ EVIL = '<script>alert("x")</script>'
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    publication.published_lists.clear()
+    published_lists.clear()
     yield
-    publication.published_lists.clear()
+    published_lists.clear()
 
 
 @pytest.fixture
@@ -88,7 +90,7 @@ def test_files_carry_the_published_sha256(client, published):
     for kind in ["csv", "json", "html", "pdf"]:
         response = client.get(f"/public/agencies/japan/versions/{latest.version}.{kind}")
         body = b"".join(response.streaming_content)
-        assert publication.sha256(body) == getattr(latest, f"{kind}_sha256") == response["X-Content-SHA256"]
+        assert contents.sha256(body) == getattr(latest, f"{kind}_sha256") == response["X-Content-SHA256"]
     data = json.loads(b"".join(client.get("/public/agencies/japan/current.json").streaming_content))
     assert data["version"] == latest.version and data["content_sha256"] == latest.content_hash
 
@@ -103,7 +105,7 @@ def test_text_files_are_served_gzipped_to_clients_that_accept_it(client, publish
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
     body = gzip.decompress(b"".join(packed.streaming_content))
     assert body == b"".join(plain.streaming_content)
-    assert publication.sha256(body) == packed["X-Content-SHA256"] == getattr(latest, f"{kind}_sha256")
+    assert contents.sha256(body) == packed["X-Content-SHA256"] == getattr(latest, f"{kind}_sha256")
     assert packed["ETag"] != plain["ETag"]  # one per representation
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
     assert again.status_code == 304
@@ -159,7 +161,7 @@ def test_the_language_cookie_is_set_only_when_it_changes(client, published):
 
 
 def test_a_searched_page_is_rendered_once_and_revalidated(client, published, monkeypatch):
-    from agencies import public_views
+    from portal.publication import views as public_views
 
     renders = []
     real = public_views.render_to_string
@@ -224,7 +226,7 @@ def test_public_json_api(client, published):
     # The content is the stored canonical text itself: its SHA-256 is the content hash.
     body = old.content.decode()
     content = body[body.index(',"content":') + len(',"content":') : -1]
-    assert publication.sha256(content.encode()) == old.json()["content_hash"]
+    assert contents.sha256(content.encode()) == old.json()["content_hash"]
     assert json.loads(content) == old.json()["content"]
 
 
@@ -279,7 +281,10 @@ def test_html_document_allows_its_own_style_and_no_script(client, published):
     needle=st.text(alphabet="abAБбジ \n-1", min_size=1, max_size=3),
 )
 def test_the_search_index_finds_what_a_scan_of_each_agency_finds(names, needle):
-    from agencies.public_views import SEARCHED_FIELDS, SearchIndex
+    from agencies.publication import AGENCY_LIST
+    from portal.publication.reading import SearchIndex
+
+    SEARCHED_FIELDS = AGENCY_LIST.search_fields
 
     rows = [{"name_tg": name, "certification_number": f"N-{i}"} for i, name in enumerate(names)]
     needle = needle.casefold()
@@ -290,4 +295,4 @@ def test_the_search_index_finds_what_a_scan_of_each_agency_finds(names, needle):
         and needle
         in " ".join(row.get(field) or "" for field in SEARCHED_FIELDS).casefold().replace("\n", " ")
     ]
-    assert SearchIndex(rows).matches(needle) == expected
+    assert SearchIndex(rows, SEARCHED_FIELDS).matches(needle) == expected

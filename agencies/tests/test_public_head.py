@@ -3,8 +3,8 @@ caches ask with HEAD."""
 
 import pytest
 
-from agencies import publication
 from agencies.testing import certified
+from portal.publication.reading import published_lists
 
 #: Headers that differ between any two requests, whatever the method.
 PER_REQUEST = {"X-Request-ID", "Content-Security-Policy", "Date"}
@@ -29,11 +29,11 @@ PUBLIC_URLS = [
 
 @pytest.fixture
 def published(cast, django_capture_on_commit_callbacks):
-    publication.published_lists.clear()
+    published_lists.clear()
     with django_capture_on_commit_callbacks(execute=True):
         certified(cast["tj_officer"], number="TJ-H-1", name_en="Somon")
     yield
-    publication.published_lists.clear()
+    published_lists.clear()
 
 
 def headers(response) -> dict[str, str]:

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from agencies import publication, services
+from agencies import services
 from agencies.choices import RevocationReason
 from agencies.testing import certified
+from portal.publication.reading import published_lists
 from portal.testing.processes import celery, portal_env, wait_for, worker_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def _sections(side: str) -> tuple[str, str]:
 
 
 def test_certify_then_revoke_reaches_both_public_lists(cast, tmp_path):
-    publication.published_lists.clear()
+    published_lists.clear()
     log = tmp_path / "worker.log"
     env = portal_env(REDIS_URL=settings.REDIS_URL)
     with celery(
@@ -51,7 +52,7 @@ def test_certify_then_revoke_reaches_both_public_lists(cast, tmp_path):
         feed = Client().get("/public/agencies/japan/feed.atom").content.decode()
         assert "INT-0001" in feed
         # The worker also renders the PDF of each version.
-        from agencies.models import Publication
+        from portal.publication.models import Publication
 
         wait_for(lambda: not Publication.objects.filter(pdf_sha256="").exists(), timeout=60, what="the PDFs")
     assert log.read_text().count("Traceback") == 0

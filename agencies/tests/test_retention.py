@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from agencies import publication
-from agencies.models import Publication
+from agencies.publication import AGENCY_LIST
 from agencies.testing import certified
+from portal.publication import publishing, rendering
+from portal.publication.models import Publication
+from portal.publication.reading import published_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def _own_media(tmp_path, settings):
 
 
 def _files() -> set[str]:
-    root = Path(settings.MEDIA_ROOT) / publication.MEDIA_FOLDER
+    root = Path(settings.MEDIA_ROOT) / publishing.MEDIA_FOLDER / "agencies"
     return {str(path.relative_to(settings.MEDIA_ROOT)) for path in root.rglob("*") if path.is_file()}
 
 
@@ -47,16 +49,16 @@ def _version_files(version: Publication) -> set[str]:
 
 def test_a_failed_render_leaves_no_file_behind(officer, monkeypatch):
     agency = certified(officer, number="FAIL-1")  # callbacks not run: no documents yet
-    versions = publication.publish_lists(agency.memorandum)
+    versions = publishing.publish_lists(AGENCY_LIST, agency.memorandum)
     before = _files()
     assert all(name.endswith(".json") for name in before)
 
-    def full_disk(version):
+    def full_disk(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(publication, "render_pdf", full_disk)
+    monkeypatch.setattr(rendering, "render_pdf", full_disk)
     with pytest.raises(OSError):
-        publication.render_documents(versions[0].pk)
+        publishing.render_documents(versions[0].pk)
     assert _files() == before  # the CSV and HTML written before the PDF failed are gone
     version = Publication.objects.get(pk=versions[0].pk)
     assert not version.documents_ready and not version.csv_file and not version.gzip_files
@@ -65,9 +67,9 @@ def test_a_failed_render_leaves_no_file_behind(officer, monkeypatch):
 def test_the_orphan_sweep_removes_old_unreferenced_files_only(officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         certified(officer, number="ORPHAN-1")
-    referenced = publication.referenced_files()
+    referenced = publishing.referenced_files()
     assert referenced and referenced == _files()
-    folder = Path(settings.MEDIA_ROOT) / publication.MEDIA_FOLDER / "japan" / "00001"
+    folder = Path(settings.MEDIA_ROOT) / publishing.MEDIA_FOLDER / "agencies" / "japan" / "00001"
     old_orphan, fresh_orphan = folder / "japan-agencies-v00001_killed.pdf", folder / "left.csv"
     old_orphan.write_bytes(b"%PDF half")
     fresh_orphan.write_bytes(b"in progress")
@@ -75,18 +77,18 @@ def test_the_orphan_sweep_removes_old_unreferenced_files_only(officer, django_ca
     for path in [old_orphan, *(Path(settings.MEDIA_ROOT) / name for name in referenced)]:
         os.utime(path, (two_hours_ago, two_hours_ago))
 
-    assert publication.remove_orphan_files(older_than_minutes=60) == 1
+    assert publishing.remove_orphan_files(older_than_minutes=60) == 1
     assert not old_orphan.exists()
     assert fresh_orphan.exists()
     assert referenced <= _files()
 
 
-@override_settings(AGENCIES_DOCUMENTS_KEEP_VERSIONS=2, AGENCIES_DOCUMENTS_KEEP_DAYS=0)
+@override_settings(PUBLICATION_KEEP_VERSIONS=2, PUBLICATION_KEEP_DAYS=0)
 def test_old_versions_lose_their_documents_and_get_them_back_byte_for_byte(
     officer, django_capture_on_commit_callbacks
 ):
     cache.clear()
-    publication.published_lists.clear()
+    published_lists.clear()
     for number in range(1, 6):
         with django_capture_on_commit_callbacks(execute=True):
             certified(officer, number=f"KEEP-{number}", name_tg=f"Ширкати {number}")
@@ -100,7 +102,7 @@ def test_old_versions_lose_their_documents_and_get_them_back_byte_for_byte(
     }
 
     with django_capture_on_commit_callbacks(execute=True):  # the files go after the commit
-        assert publication.prune_superseded_documents() == 6  # versions 1-3 of both sides
+        assert publishing.prune_superseded_documents() == 6  # versions 1-3 of both sides
     left = _files()
     for version in Publication.objects.filter(side__code="japan").order_by("version"):
         hashes = (version.csv_sha256, version.html_sha256, version.pdf_sha256, version.json_sha256)
@@ -109,7 +111,7 @@ def test_old_versions_lose_their_documents_and_get_them_back_byte_for_byte(
             assert not _version_files(version)
             assert not any(f"/{version.version:05d}/" in name for name in left)
         else:
-            assert publication.documents_on_disk(version)
+            assert publishing.documents_on_disk(version)
     per_version_after = _size(_version_files(Publication.objects.get(pk=versions[0].pk)))  # none
     print(
         f"\nmedia per superseded version of a 5-agency list: {per_version_before} bytes kept,"
@@ -121,8 +123,8 @@ def test_old_versions_lose_their_documents_and_get_them_back_byte_for_byte(
     assert response.status_code == 503 and response["Retry-After"]
     # Eager Celery: the render that request asked for has run; the files are back
     # (served once this process re-reads the version, within its 0.5 s ttl).
-    assert publication.documents_on_disk(Publication.objects.get(pk=versions[0].pk))
-    time.sleep(publication.published_lists.ttl)
+    assert publishing.documents_on_disk(Publication.objects.get(pk=versions[0].pk))
+    time.sleep(published_lists.ttl)
     for kind, index in (("csv", 0), ("html", 1), ("pdf", 2), ("json", 3)):
         response = client.get(f"/public/agencies/japan/versions/1.{kind}")
         assert response.status_code == 200, kind
@@ -140,7 +142,7 @@ def test_a_failing_cache_leaves_a_visitor_a_503_to_retry_not_an_error(
             certified(officer)
     version = Publication.objects.filter(side__code="japan").earliest()
     with django_capture_on_commit_callbacks(execute=True):
-        assert publication.prune_superseded_documents(keep_versions=1, keep_days=0) >= 1
+        assert publishing.prune_superseded_documents(keep_versions=1, keep_days=0) >= 1
     refusing = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -10,34 +10,36 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agencies import publication, services, snapshots
+from agencies import services
 from agencies.choices import AgencyStatus, RevocationReason
-from agencies.models import Publication, SendingAgency
+from agencies.models import SendingAgency
+from agencies.publication import AGENCY_LIST
 from agencies.testing import OPERATIONS, attempt, certified, register
 from portal.exceptions import InvalidInput, TransitionError
 from portal.models import OutboxEntry
+from portal.publication import content as contents
+from portal.publication import publishing
+from portal.publication.models import Publication
+from portal.publication.reading import PublishedLists, published_lists
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    publication.published_lists.clear()
-    snapshots.recent.clear()
+    published_lists.clear()
+    contents.recent.clear()
     yield
-    publication.published_lists.clear()
-    snapshots.recent.clear()
+    published_lists.clear()
+    contents.recent.clear()
 
 
 def publication_requests() -> dict:
     """The agencies named by each request for a publication in the outbox, by entry."""
-    return dict(OutboxEntry.objects.filter(topic="agencies.publish").values_list("pk", "payload"))
+    return dict(OutboxEntry.objects.filter(topic="publication.publish").values_list("pk", "payload"))
 
 
 def signalled_since(before: dict) -> set[int]:
     return {
-        pk
-        for key, payload in publication_requests().items()
-        if key not in before
-        for pk in payload["agencies"]
+        pk for key, payload in publication_requests().items() if key not in before for pk in payload["items"]
     }
 
 
@@ -50,19 +52,21 @@ def test_advancing_with_the_signalled_agencies_equals_building_whole(cast, steps
     with transaction.atomic():
         agencies = [register(officer, name_tg=f"Ширкати {i}") for i in range(3)]
         memorandum = agencies[0].memorandum
-        base = snapshots.build(memorandum)
+        base = contents.build(AGENCY_LIST, memorandum)
         for index, operation in steps:
             before = publication_requests()
             with contextlib.suppress(TransitionError, InvalidInput):
                 attempt(operation, agencies[index], officer)
-            whole = snapshots.build(memorandum)
-            advanced, patch = snapshots.advance(base, memorandum, signalled_since(before))
+            whole = contents.build(AGENCY_LIST, memorandum)
+            advanced, patch = contents.advance(AGENCY_LIST, base, memorandum, signalled_since(before))
             assert advanced.text == whole.text
             assert advanced.hash == whole.hash
-            assert snapshots.apply_patch(base.data, patch) == whole.data
-            assert snapshots.diff_of_patch(base.data, patch) == snapshots.compute_diff(base.data, whole.data)
-            between = snapshots.patch_between(base.hash, base.data, whole.data)
-            assert snapshots.apply_patch(base.data, between) == whole.data
+            assert contents.apply_patch(AGENCY_LIST, base.data, patch) == whole.data
+            assert contents.diff_of_patch(AGENCY_LIST, base.data, patch) == contents.whole_diff(
+                AGENCY_LIST, base.data, whole.data
+            )
+            between = contents.patch_between(AGENCY_LIST, base.hash, base.data, whole.data)
+            assert contents.apply_patch(AGENCY_LIST, base.data, between) == whole.data
             base = advanced
         transaction.set_rollback(True)
 
@@ -74,8 +78,8 @@ def test_a_revoked_agency_that_applies_again_stays_on_the_list(cast, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke(agency, officer, reason="breach", public_reason=RevocationReason.IMPROPER_CONDUCT)
     services.reapply(agency, officer)
-    assert publication.publish_lists(agency.memorandum) == []  # nothing public changed
-    row = snapshots.build(agency.memorandum).data["agencies"][0]
+    assert publishing.publish_lists(AGENCY_LIST, agency.memorandum) == []  # nothing public changed
+    row = contents.build(AGENCY_LIST, agency.memorandum).data["agencies"][0]
     assert (row["key"], row["section"], row["status"]) == ("RE-1", "withdrawn", AgencyStatus.REVOKED)
 
 
@@ -101,29 +105,29 @@ def test_a_new_number_replaces_the_old_row(cast, django_capture_on_commit_callba
     assert [row["key"] for row in rows] == ["NEW-1"]
     assert [entry["number"] for entry in rows[0]["history"]] == ["OLD-1", "OLD-1", "NEW-1"]
     assert latest.patch["removed"] == ["OLD-1"]
-    assert latest.content.canonical_json.encode() == snapshots.build(agency.memorandum).text
+    assert latest.content.canonical_json.encode() == contents.build(AGENCY_LIST, agency.memorandum).text
 
 
 def test_a_version_is_advanced_from_the_previous_by_its_patch(
     cast, django_capture_on_commit_callbacks, django_assert_num_queries, monkeypatch
 ):
     officer = cast["tj_officer"]
-    monkeypatch.setattr(publication, "RECENT_CHANGES", dt.timedelta(0))  # the patch: the revoked row only
+    monkeypatch.setattr(publishing, "RECENT_CHANGES", dt.timedelta(0))  # the patch: the revoked row only
     with django_capture_on_commit_callbacks(execute=True):
         first = certified(officer, number="P-A")
         certified(officer, number="P-B")
-    lists = publication.PublishedLists(ttl=0)  # a reader process
-    before = lists.current("japan")
+    lists = PublishedLists(ttl=0)  # a reader process
+    before = lists.current(AGENCY_LIST, "japan")
     assert [row["key"] for row in before.snapshot["agencies"]] == ["P-A", "P-B"]  # decoded once
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke(first, officer, reason="breach", public_reason=RevocationReason.OTHER)
     with django_assert_num_queries(2):  # which version is current, then its row: not its content
-        after = lists.current("japan")
+        after = lists.current(AGENCY_LIST, "japan")
         rows = after.snapshot["agencies"]
-    assert after.version == before.version + 1
-    assert rows == Publication.objects.get(pk=after.pk).snapshot["agencies"]
+    assert after.publication.version == before.publication.version + 1
+    assert rows == Publication.objects.get(pk=after.publication.pk).snapshot["agencies"]
     assert rows[0]["status"] == AgencyStatus.REVOKED
-    assert [row["key"] for row in after.patch["rows"]] == ["P-A"]
+    assert [row["key"] for row in after.publication.patch["rows"]] == ["P-A"]
     assert rows[1] is before.snapshot["agencies"][1]  # unchanged rows are shared, not copied
 
 
@@ -133,11 +137,11 @@ def test_changes_of_the_last_minute_are_published_together(cast, django_capture_
     officer = cast["tj_officer"]
     with django_capture_on_commit_callbacks(execute=True):
         quiet, loud = certified(officer, number="Q-1"), certified(officer, number="L-1")
-    snapshots.recent.clear()
-    publication.publish_lists(quiet.memorandum)  # a sweep: this process now holds the content
+    contents.recent.clear()
+    publishing.publish_lists(AGENCY_LIST, quiet.memorandum)  # a sweep: this process now holds the content
     SendingAgency.objects.filter(pk=quiet.pk).update(phone="+992 111", updated_at=timezone.now())
     versions = Publication.objects.count()
-    publication.publish_lists(loud.memorandum, agency_ids=[loud.pk])  # loud did not change
+    publishing.publish_lists(AGENCY_LIST, loud.memorandum, item_ids=[loud.pk])  # loud did not change
     assert Publication.objects.count() == versions + 2
     latest = Publication.objects.filter(side__code="japan").latest()
     assert [row["key"] for row in latest.patch["rows"]] == ["Q-1"]
@@ -152,30 +156,30 @@ def test_a_side_published_meanwhile_is_built_upon(cast, django_capture_on_commit
         agency = certified(officer, number="R-1")
         other = certified(officer, number="R-2")
     SendingAgency.objects.filter(pk=agency.pk).update(phone="+992 222")
-    real = publication._next_content
+    real = publishing._next_content
     calls = []
 
-    def interleaved(memorandum, latest, agency_ids, whole):
+    def interleaved(published_list, memorandum, latest, agency_ids, whole):
         calls.append(latest.version)
-        result = real(memorandum, latest, agency_ids, whole)
+        result = real(published_list, memorandum, latest, agency_ids, whole)
         if len(calls) == 1:  # the other task commits its version now
             SendingAgency.objects.filter(pk=other.pk).update(phone="+992 333")
-            real_publish(memorandum)
+            real_publish(published_list, memorandum)
         return result
 
-    real_publish = publication.publish_lists
-    monkeypatch.setattr(publication, "_next_content", interleaved)
+    real_publish = publishing.publish_lists
+    monkeypatch.setattr(publishing, "_next_content", interleaved)
     japan = Publication.objects.filter(side__code="japan")
     before = japan.latest().version
-    created = publication.publish_lists(
-        agency.memorandum, side_ids=[japan.latest().side_id], agency_ids=[agency.pk]
+    created = publishing.publish_lists(
+        AGENCY_LIST, agency.memorandum, side_ids=[japan.latest().side_id], item_ids=[agency.pk]
     )
     # Read by this task, by the other one for each side, then by this one again.
     assert calls == [before, before, before, before + 1]
     assert created == []  # the other task's version already shows this change
     assert list(japan.values_list("version", flat=True).order_by("-version")[:2]) == [before + 1, before]
     latest = japan.latest()
-    assert latest.content.canonical_json.encode() == snapshots.build(agency.memorandum).text
+    assert latest.content.canonical_json.encode() == contents.build(AGENCY_LIST, agency.memorandum).text
     phones = {row["key"]: row["phone"] for row in latest.snapshot["agencies"]}
     assert phones == {"R-1": "+992 222", "R-2": "+992 333"}
 

@@ -50,15 +50,15 @@ def chromium():
 def new_page(**context_options):
     """A page of a fresh browser context, in English unless told otherwise; the public
     lists' per-process cache is emptied before and after (the live server shares it)."""
-    from agencies import publication
+    from portal.publication.reading import published_lists
 
-    publication.published_lists.clear()
+    published_lists.clear()
     try:
         with chromium() as browser:
             context = browser.new_context(**{"locale": "en-US", **context_options})
             yield context.new_page()
     finally:
-        publication.published_lists.clear()
+        published_lists.clear()
 
 
 def sign_in(page, base: str, username: str, *, language: str | None = None) -> None:

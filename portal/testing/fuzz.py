@@ -26,10 +26,11 @@ def populate(cast) -> dict[str, list]:
     from agencies import services as agency_services
     from agencies.choices import RevocationReason
     from agencies.models import AgencyEvent, Screening
-    from agencies.publication import publish_lists
+    from agencies.publication import AGENCY_LIST
     from agencies.testing import certified, register, screen
     from portal import services
     from portal.models import Memorandum, Notification, Organization
+    from portal.publication.publishing import publish_lists
 
     tj_officer, tj_contact, jp_officer, jp_contact = (
         cast["tj_officer"],
@@ -72,7 +73,7 @@ def populate(cast) -> dict[str, list]:
         purpose="Fuzzing",
         requested_until=timezone.localdate() + dt.timedelta(days=10),
     )
-    publications = publish_lists(certified_agency.memorandum)
+    publications = publish_lists(AGENCY_LIST, certified_agency.memorandum)
     brokers, broker_reports = _brokers(cast)
 
     agencies = [application, under_screening, certified_agency, revoked]

@@ -48,7 +48,7 @@ action is one call::
                 "*": 404,                           # every other role key
             },
             audit="agency.transition",              # required: a write is audited
-            outbox={"agencies.publish", "notify"},  # exactly these topics, on success
+            outbox={"publication.publish", "notify"},  # exactly these topics, on success
             row=matrix.row_of("agency"),            # what the write changes
         )
     )

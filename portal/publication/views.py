@@ -1,16 +1,14 @@
-"""The public pages of the certified sending agency lists (no account needed).
+"""The public pages of every published list (no account needed).
 
-They read published versions (``agencies.publication.published_lists``), never the
-register: the unfiltered list is served as rendered at publication time, with an ETag
-and Last-Modified; searching and filtering work on the version's snapshot in memory.
-"""
+They read published versions (``reading.published_lists``), never the register: the
+unfiltered list is served as rendered at publication time, with an ETag and
+Last-Modified; searching and filtering work on the version's content in memory. Each
+URL names its list (``urls.patterns``)."""
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
-import itertools
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
@@ -21,13 +19,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from portal.i18n import pick
-
+from . import lists
 from .models import Publication
-from .publication import page_context, published_lists, request_documents
+from .publishing import request_documents
+from .reading import Version, published_lists
+from .rendering import page_context
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-FILTERS = ("q", "sector", "region", "status")
 FILE_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -60,14 +58,14 @@ def _remember_language(request, response, language: str):
     return response
 
 
-def _current_or_404(side_code: str) -> Publication:
-    publication = published_lists.current(side_code)
-    if publication is None:
+def _current_or_404(published_list, side_code: str) -> Version:
+    version = published_lists.current(published_list, side_code)
+    if version is None:
         raise Http404
-    return publication
+    return version
 
 
-def _conditional(request, etag: str, last_modified) -> HttpResponse | None:
+def _conditional(request, etag: str) -> HttpResponse | None:
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
         response["ETag"] = etag
@@ -86,106 +84,55 @@ def _stamp(response, etag: str, last_modified):
     return response
 
 
-SEARCHED_FIELDS = ("name_tg", "name_ru", "name_en", "name_ja", "certification_number", "registration_number")
-
-
-class SearchIndex:
-    """Each agency's searchable text, case-folded, in one string, a line per agency: a
-    search is a scan of that string in C (~0.1 ms at 10,000 agencies, where testing each
-    agency's text in turn took ~2 ms), then a bisection per agency found."""
-
-    def __init__(self, rows: list[dict]):
-        texts = [
-            " ".join(row.get(field) or "" for field in SEARCHED_FIELDS).casefold().replace("\n", " ")
-            for row in rows
-        ]
-        self.text = "\n".join(texts)
-        #: Where each agency's line starts, and one past the end.
-        self.starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
-
-    def matches(self, needle: str) -> list[int]:
-        """The positions, ascending, of the agencies whose text contains ``needle``."""
-        if not needle or "\n" in needle:
-            return []
-        found = []
-        position = self.text.find(needle)
-        while position != -1:
-            index = bisect.bisect_right(self.starts, position) - 1
-            found.append(index)
-            position = self.text.find(needle, self.starts[index + 1])  # on to the next agency
-        return found
-
-
-def search_index(publication: Publication) -> SearchIndex:
-    """Built once per version and process."""
-    index = getattr(publication, "_search_index", None)
-    if index is None:
-        index = publication._search_index = SearchIndex(publication.snapshot["agencies"])
-    return index
-
-
-def filtered_rows(publication: Publication, query: dict) -> list[dict]:
-    rows = publication.snapshot["agencies"]
-    text = query.get("q", "").strip().casefold()
-    if text:
-        rows = [rows[index] for index in search_index(publication).matches(text)]
-    if query.get("sector"):
-        rows = [row for row in rows if query["sector"] in row["sectors"]]
-    if query.get("region"):
-        rows = [row for row in rows if row["region"] == query["region"]]
-    if query.get("status"):
-        rows = [row for row in rows if row["status"] == query["status"]]
-    return rows
+def query_of(published_list, request) -> dict:
+    names = ("q", *(declared.name for declared in published_list.filters))
+    return {key: request.GET[key] for key in names if request.GET.get(key)}
 
 
 @require_safe
-def agency_list(request, side_code: str):
+def list_page(request, side_code: str, published_list: str):
+    published_list = lists.get(published_list)
     language = visitor_language(request)
-    publication = _current_or_404(side_code)
-    query = {key: request.GET[key] for key in FILTERS if request.GET.get(key)}
+    version = _current_or_404(published_list, side_code)
+    publication = version.publication
+    query = query_of(published_list, request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
     tag = f"{publication.content_hash[:20]}-{publication.version}"
     if not query and page == 1:
-        return _page_response(
-            request,
-            publication,
-            language,
-            f"{tag}-{language}",
-            lambda: published_lists.page(publication, language),
-        )
+        return _page_response(request, version, language, f"{tag}-{language}", lambda: version.page(language))
     key = (language, page, *sorted(query.items()))
 
     def render_page() -> str:
         context = page_context(
-            publication, filtered_rows(publication, query), language=language, query=query, page=page
+            published_list, version, version.filtered_rows(query), language=language, query=query, page=page
         )
-        return render_to_string("agencies/public/list.html", context)  # nothing of the visitor's
+        return render_to_string(published_list.templates.page, context)  # nothing of the visitor's
 
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
     return _page_response(
         request,
-        publication,
+        version,
         language,
         f"{tag}-{digest}",
-        lambda: published_lists.searched_page(publication, key, render_page),
+        lambda: published_lists.searched_page(version, key, render_page),
     )
 
 
-def _page_response(request, publication: Publication, language: str, tag: str, page) -> HttpResponse:
+def _page_response(request, version: Version, language: str, tag: str, page) -> HttpResponse:
     """A list page (``page()`` gives it) with its ETag, gzipped for the clients that
     accept gzip, or 304 when the client has it already."""
     packed = accepts_gzip(request)
     etag = quote_etag(f"{tag}-gzip" if packed else tag)
-    response = _conditional(request, etag, publication.published_at)
+    response = _conditional(request, etag)
     if response is None:
         sent = page()
         response = HttpResponse(sent.gzipped if packed else sent.body)
         if packed:
             response["Content-Encoding"] = "gzip"
-        _stamp(response, etag, publication.published_at)
+        _stamp(response, etag, version.publication.published_at)
     _remember_language(request, response, language)
     response["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
     return response
@@ -214,7 +161,7 @@ def _being_prepared() -> HttpResponse:
     return response
 
 
-def _file_response(request, publication: Publication, kind: str):
+def _file_response(request, published_list, publication: Publication, kind: str):
     if kind not in FILE_TYPES:
         raise Http404
     field = getattr(publication, f"{kind}_file")
@@ -227,12 +174,12 @@ def _file_response(request, publication: Publication, kind: str):
     # is the file's, its ETag its own, as HTTP asks of each representation).
     compressed = publication.gzip_files.get(kind) if accepts_gzip(request) else None
     etag = quote_etag(f"{digest}-gzip" if compressed else digest)
-    not_modified = _conditional(request, etag, publication.published_at)
+    not_modified = _conditional(request, etag)
     if not_modified:
         if kind in publication.gzip_files:
             patch_vary_headers(not_modified, ["Accept-Encoding"])
         return not_modified
-    filename = f"{publication.side.code}-sending-agencies-v{publication.version}.{kind}"
+    filename = f"{publication.side.code}-{published_list.file_stem}-v{publication.version}.{kind}"
     try:
         source = field.storage.open(compressed, "rb") if compressed else field.open("rb")
     except FileNotFoundError:  # pruned since this process read the version
@@ -255,76 +202,81 @@ def _file_response(request, publication: Publication, kind: str):
 
 
 @require_safe
-def agency_file(request, side_code: str, version: int, kind: str):
-    publication = published_lists.version(side_code, version)
-    if publication is None:
+def version_file(request, side_code: str, version: int, kind: str, published_list: str):
+    published_list = lists.get(published_list)
+    held = published_lists.version(published_list, side_code, version)
+    if held is None:
         raise Http404
-    return _file_response(request, publication, kind)
+    return _file_response(request, published_list, held.publication, kind)
 
 
 @require_safe
-def current_file(request, side_code: str, kind: str):
-    return _file_response(request, _current_or_404(side_code), kind)
+def current_file(request, side_code: str, kind: str, published_list: str):
+    published_list = lists.get(published_list)
+    return _file_response(
+        request, published_list, _current_or_404(published_list, side_code).publication, kind
+    )
 
 
 @require_safe
-def agency_feed(request, side_code: str):
-    publication = _current_or_404(side_code)
+def feed(request, side_code: str, published_list: str):
+    publication = _current_or_404(lists.get(published_list), side_code).publication
     etag = quote_etag(f"{publication.content_hash[:20]}-{publication.version}-atom")
-    not_modified = _conditional(request, etag, publication.published_at)
+    not_modified = _conditional(request, etag)
     if not_modified:
         return not_modified
     response = HttpResponse(publication.rendered["atom"], content_type="application/atom+xml; charset=utf-8")
     return _stamp(response, etag, publication.published_at)
 
 
+def _context(published_list, version: Version, language: str, **extra) -> dict:
+    return {
+        "list": published_list,
+        "urls": published_list.urls,
+        "side": version.publication.side,
+        "publication": version.publication,
+        "language": language,
+        "LANGUAGES": settings.LANGUAGES,
+        **extra,
+    }
+
+
 @require_safe
-def agency_versions(request, side_code: str):
+def versions(request, side_code: str, published_list: str):
+    published_list = lists.get(published_list)
     language = visitor_language(request)
-    publication = _current_or_404(side_code)
-    versions = (
-        Publication.objects.filter(side__code=side_code)
+    version = _current_or_404(published_list, side_code)
+    listed = (
+        Publication.objects.filter(list_name=published_list.name, side__code=side_code)
         .order_by("-version")
         .only("version", "published_at", "diff")
     )
-    context = {
-        "side": publication.side,
-        "versions": versions,
-        "language": language,
-        "LANGUAGES": settings.LANGUAGES,
-    }
-    return _remember_language(request, render(request, "agencies/public/versions.html", context), language)
+    context = _context(published_list, version, language, versions=listed)
+    return _remember_language(request, render(request, published_list.templates.versions, context), language)
 
 
 @require_safe
-def agency_version(request, side_code: str, version: int):
+def version_page(request, side_code: str, version: int, published_list: str):
+    published_list = lists.get(published_list)
     language = visitor_language(request)
-    publication = published_lists.version(side_code, version)
-    if publication is None:
+    held = published_lists.version(published_list, side_code, version)
+    if held is None:
         raise Http404
-    context = {
-        "side": publication.side,
-        "publication": publication,
-        "language": language,
-        "LANGUAGES": settings.LANGUAGES,
-    }
-    return _remember_language(request, render(request, "agencies/public/version.html", context), language)
+    publication = held.publication
+    files = [(kind, getattr(publication, f"{kind}_sha256")) for kind in ("json", "csv", "html", "pdf")]
+    context = _context(published_list, held, language, files=files)
+    return _remember_language(request, render(request, published_list.templates.version, context), language)
 
 
 @require_safe
-def agency_detail(request, side_code: str, key: str):
+def detail(request, side_code: str, key: str, published_list: str):
+    published_list = lists.get(published_list)
     language = visitor_language(request)
-    publication = _current_or_404(side_code)
-    row = next((row for row in publication.snapshot["agencies"] if row["key"] == key), None)
+    version = _current_or_404(published_list, side_code)
+    row = version.row(key)
     if row is None:
         raise Http404
-    sectors = publication.snapshot.get("sectors", {})
-    context = {
-        "side": publication.side,
-        "publication": publication,
-        "row": row,
-        "language": language,
-        "LANGUAGES": settings.LANGUAGES,
-        "sector_names": {code: pick(names, language) for code, names in sectors.items()},
-    }
-    return _remember_language(request, render(request, "agencies/public/agency.html", context), language)
+    context = _context(
+        published_list, version, language, row=row, **published_list.page_context(version, language)
+    )
+    return _remember_language(request, render(request, published_list.templates.detail, context), language)
