@@ -2,13 +2,32 @@
 part (improvement orders, the support-organization register) registers its own URLs,
 API routes, audit actions and inbox kinds from its ``registry`` module."""
 
+from django.utils.translation import pgettext_lazy
+
 from portal import hooks
 
 
+def under_notices(match) -> bool:
+    return match is not None and match.app_name == "notices"
+
+
 def register() -> None:
+    from . import publishing
     from .orders import registry as orders
     from .register import registry as support_register
 
     hooks.register_urls("notices/", "notices.urls")
+    hooks.register_nav_item(
+        hooks.NavItem(
+            # A menu label of its own, short in every language: the menu holds on one
+            # line at 1280 px (tests/test_layout.py).
+            pgettext_lazy("menu", "Notices"),
+            "notices:orders",
+            visible=hooks.officers_only,
+            current=under_notices,
+            order=27,
+        )
+    )
     orders.register()
     support_register.register()
+    publishing.register()

@@ -160,6 +160,26 @@ def brokers(cast, n: int) -> None:
         broker_services.share_broker(broker, author)
 
 
+def orders(cast, n: int) -> None:
+    from notices.orders import services as order_services
+    from notices.orders.testing import facts
+
+    for _ in range(n):
+        order_services.record_order(cast["jp_officer"], **facts())
+
+
+def support_organizations(cast, n: int) -> None:
+    from notices.register.matrix import build_organizations
+
+    build_organizations(cast, n)
+
+
+def register_imports(cast, n: int) -> None:
+    from notices.register.matrix import build_imports
+
+    build_imports(cast, n)
+
+
 @dataclass(frozen=True)
 class Case:
     url: str
@@ -179,6 +199,9 @@ HTML_LISTS = [
     Case("/organizations/", "jp_officer", organizations),
     Case("/brokers/", "tj_contact", broker_reports),
     Case("/brokers/brokers/", "tj_contact", brokers),
+    Case("/notices/orders/", "tj_contact", orders),
+    Case("/notices/register/", "tj_officer", support_organizations),
+    Case("/notices/register/imports/", "tj_officer", register_imports),
 ]
 
 #: Every list route of /api/v1/, by its router prefix (a test below checks none is left out).
@@ -196,6 +219,9 @@ API_LISTS = {
     "published-agency-lists": Case("/api/v1/published-agency-lists/", None, publications),
     "brokers": Case("/api/v1/brokers/", "tj_contact", brokers),
     "broker-reports": Case("/api/v1/broker-reports/", "tj_contact", broker_reports),
+    "improvement-orders": Case("/api/v1/improvement-orders/", "tj_contact", orders),
+    "register-imports": Case("/api/v1/register-imports/", "tj_officer", register_imports),
+    "support-organizations": Case("/api/v1/support-organizations/", "tj_officer", support_organizations),
 }
 
 

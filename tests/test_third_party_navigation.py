@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-OFFICER_MENU = ("agencies:list", "agencies:investigations", "brokers:reports", "correspondence-list")
+OFFICER_MENU = (
+    "agencies:list",
+    "agencies:investigations",
+    "brokers:reports",
+    "notices:orders",
+    "correspondence-list",
+)
 #: Registers opened now and then: under the user's name (the main menu holds on one line).
 OFFICER_USER_MENU = ("organization-list",)
 
