@@ -49,6 +49,22 @@ class PartnerPublishes(lists.PublishedList):
         }
 
 
+#: What the public list shows of an order (the number of Tajik workers, the withdrawal's
+#: reason and the kit's parts never).
+ORDER_PUBLISHED_FIELDS = (
+    "reference",
+    "issued_on",
+    "organization_name",
+    "corporate_number",
+    "address",
+    "prefecture",
+    "sector",
+    "violations",
+    "measures",
+    "public_notice",
+)
+
+
 class ImprovementOrderList(PartnerPublishes):
     """The improvement orders in force (an order withdrawn as recorded in error leaves
     the list; the version's diff says so). The number of Tajik workers an order
@@ -70,18 +86,7 @@ class ImprovementOrderList(PartnerPublishes):
         lists.Filter("year", "year"),
     )
     search_fields = ("organization_name", "corporate_number", "address", "reference")
-    csv_columns = (
-        "reference",
-        "issued_on",
-        "organization_name",
-        "corporate_number",
-        "address",
-        "prefecture",
-        "sector",
-        "violations",
-        "measures",
-        "public_notice",
-    )
+    csv_columns = ORDER_PUBLISHED_FIELDS
     diff_fields = (
         "issued_on",
         "organization_name",
@@ -104,30 +109,22 @@ class ImprovementOrderList(PartnerPublishes):
     )
 
     def _published(self, memorandum):
+        """Orders in force that Japan's side recorded: the partner publishes what Japan
+        provides, never a record of its own side (which the services do not make)."""
         from .models import ImprovementOrder
         from .orders.choices import OrderState
 
         return ImprovementOrder.objects.filter(
             memorandum=memorandum, status=RecordStatus.SHARED, state=OrderState.IN_FORCE
-        )
+        ).exclude(origin__side__country=memorandum.partner_country)
 
     def read_rows(self, memorandum, ids=None) -> list[dict]:
         orders = self._published(memorandum)
         if ids is not None:
             orders = orders.filter(pk__in=list(ids))
         rows = []
-        for order in orders.values(
-            "reference",
-            "issued_on",
-            "organization_name",
-            "corporate_number",
-            "address",
-            "prefecture",
-            "sector__code",
-            "violations",
-            "measures",
-            "public_notice",
-        ):
+        columns = [name if name != "sector" else "sector__code" for name in ORDER_PUBLISHED_FIELDS]
+        for order in orders.values(*columns):
             rows.append(
                 {
                     "key": order["reference"],

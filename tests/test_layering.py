@@ -256,15 +256,16 @@ def test_the_menu_shows_the_apps_entries_where_it_did(client_for):
     links = nav_links(response)
     hrefs = [href for href, _current, _label in links]
     start = hrefs.index("/inbox/") + 1
-    assert links[start : start + 4] == [
+    assert links[start : start + 5] == [
         ("/agencies/", True, "Sending agencies"),
         ("/agencies/investigations/", False, "Investigations"),
         ("/brokers/", False, "Brokers"),
+        ("/notices/orders/", False, "Notices"),
         ("/correspondence/", False, "Correspondence"),
     ]
     # A third party's menu is what was disclosed to it (issue 10, item 6).
     home = [href for href, _current, _label in nav_links(client_for("embassy_viewer").get("/"))]
-    assert "/agencies/" not in home and "/agencies/investigations/" not in home and "/brokers/" not in home
+    assert not {"/agencies/", "/agencies/investigations/", "/brokers/", "/notices/orders/"} & set(home)
 
 
 def test_an_officer_only_entry_is_hidden_from_a_third_party(client_for, monkeypatch):
@@ -281,7 +282,7 @@ def test_an_officer_only_entry_is_hidden_from_a_third_party(client_for, monkeypa
     )
     officer = [label for _href, _current, label in nav_links(client_for("tj_officer").get("/"))]
     viewer = [label for _href, _current, label in nav_links(client_for("embassy_viewer").get("/"))]
-    assert officer.index("Officers only") == officer.index("Brokers") + 1  # order 25 < 30
+    assert officer.index("Officers only") == officer.index("Notices") + 1  # order 27 < 30
     assert "Officers only" not in viewer
 
 

@@ -49,6 +49,15 @@ class CanaryOrderFactory(_canary.RecordFactory):
 
     DIRECT = ("corporate_number", "withdrawal_reason")
 
+    def public_fields(self, model, officer, situation):
+        """An order Japan records is shared at once and published by Tajikistan (7(5)):
+        its published fields are anyone's in every situation but the draft."""
+        from notices.publishing import ORDER_PUBLISHED_FIELDS
+
+        if situation == "draft" or not policies.is_issuing_side_officer(officer):
+            return set()
+        return set(ORDER_PUBLISHED_FIELDS)
+
     def create(self, canary, model, officer, values, *, shared):
         from portal.records import services as kit
 

@@ -236,6 +236,12 @@ class RecordFactory:
             record = services.share_record(record, officer)
         return record
 
+    def public_fields(self, model, officer, situation: str) -> set[str]:
+        """The fields of a record ``officer`` writes that anyone may read in
+        ``situation``: what a side provides for publication (an improvement order Japan
+        records is published by Tajikistan, 7(5)). None by default."""
+        return set()
+
     def add_counterpart(self, canary: Canary, record, officer, values: dict, plant) -> None:
         """The other side adds its part (``values``) to a shared record. ``plant(label)``
         gives a marker of that part for any related object the factory creates."""
@@ -370,7 +376,13 @@ def plant_shared_records(canary: Canary, third_party, officers: dict[str, object
                 if situation == "shared + live consent of the counterpart side only":
                     readers[COUNTERPART].add(third_party.pk)
 
-                def audience(part, draft=draft, readers=readers, officer=officer):
+                published = factory.public_fields(model, officer, situation)
+
+                def audience(
+                    part, field=None, draft=draft, readers=readers, officer=officer, published=published
+                ):
+                    if field in published:
+                        return canary.audience(public=True, label="anyone (published)")
                     if draft:
                         return canary.audience(
                             organizations={officer.organization_id},
@@ -390,7 +402,7 @@ def plant_shared_records(canary: Canary, third_party, officers: dict[str, object
                     if part == COUNTERPART and draft:
                         continue  # the other side adds its part once the record is shared
                     token = canary.plant(
-                        kind=kind, field=f.name, record="?", situation=name, audience=audience(part)
+                        kind=kind, field=f.name, record="?", situation=name, audience=audience(part, f.name)
                     )
                     tokens.append(token)
                     (counterpart_values if part == COUNTERPART else origin_values)[f.name] = value_for(
