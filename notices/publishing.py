@@ -205,6 +205,17 @@ REGISTER_FIELDS = (
 )
 
 
+#: What the public list shows of an organization: the register's fields and its history here.
+REGISTER_COLUMNS = (
+    "registration_number",
+    *REGISTER_FIELDS,
+    "languages_text",
+    "first_seen_on",
+    "changed_on",
+    "removed_on",
+)
+
+
 class SupportOrganizationList(PartnerPublishes):
     """The registered support organizations as the latest register import shows them,
     with those the register dropped in their own section, with the date they were first
@@ -228,27 +239,7 @@ class SupportOrganizationList(PartnerPublishes):
         lists.Filter("language", "languages", contains=True),
     )
     search_fields = ("registration_number", "name", "address", "office_name", "office_address")
-    csv_columns = (
-        "section",
-        "registration_number",
-        "registered_on",
-        "name",
-        "postcode",
-        "address",
-        "prefecture",
-        "phone",
-        "representative",
-        "office_name",
-        "office_address",
-        "support",
-        "support_from",
-        "languages",
-        "languages_text",
-        "remarks",
-        "first_seen_on",
-        "changed_on",
-        "removed_on",
-    )
+    csv_columns = ("section", *REGISTER_COLUMNS)
     templates = lists.Templates(
         page="notices/public/register/list.html",
         document="notices/public/register/document.html",
@@ -265,14 +256,7 @@ class SupportOrganizationList(PartnerPublishes):
         organizations = SupportOrganization.objects.filter(memorandum=memorandum)
         if ids is not None:
             organizations = organizations.filter(pk__in=list(ids))
-        fields = (
-            "registration_number",
-            *REGISTER_FIELDS,
-            "languages_text",
-            "first_seen_on",
-            "changed_on",
-            "removed_on",
-        )
+        fields = REGISTER_COLUMNS
         rows = []
         for organization in organizations.values(*fields).iterator(chunk_size=5000):
             row = {

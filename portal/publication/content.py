@@ -151,27 +151,31 @@ def whole_diff(published_list, previous: dict | None, current: dict) -> dict:
 class Recent:
     """The contents this process built last, by hash: the base of the next ``advance``.
     A content is identified by its hash, so a hit is the published content itself.
-    Each costs ~30-50 MB at 10,000 rows, hence only the last two per list."""
+    Each costs ~30-50 MB at 10,000 rows, hence only the last two of each list."""
 
     def __init__(self, size: int = 2):
         self.size = size
-        self._contents: OrderedDict[str, Content] = OrderedDict()
+        self._contents: dict[str, OrderedDict[str, Content]] = {}
         self._lock = threading.Lock()  # for a threaded worker pool
 
     def get(self, content_hash: str) -> Content | None:
         with self._lock:
-            return self._contents.get(content_hash)
+            for contents in self._contents.values():
+                if content_hash in contents:
+                    return contents[content_hash]
+        return None
 
-    def remember(self, content: Content) -> None:
+    def remember(self, published_list, content: Content) -> None:
         with self._lock:
-            self._contents[content.hash] = content
-            self._contents.move_to_end(content.hash)
-            while len(self._contents) > self.size:
-                self._contents.popitem(last=False)
+            contents = self._contents.setdefault(published_list.name, OrderedDict())
+            contents[content.hash] = content
+            contents.move_to_end(content.hash)
+            while len(contents) > self.size:
+                contents.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._contents.clear()
 
 
-recent = Recent(size=4)
+recent = Recent()

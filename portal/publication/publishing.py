@@ -121,12 +121,12 @@ def _next_content(published_list, memorandum, latest: Publication | None, item_i
     if base is not None and item_ids is not None:
         recently_changed = published_list.changed_since(memorandum, latest.published_at - RECENT_CHANGES)
         content, patch = contents.advance(published_list, base, memorandum, {*item_ids, *recently_changed})
-        contents.recent.remember(content)
+        contents.recent.remember(published_list, content)
         return content, (base.data, patch)
     if not whole:
         whole.append(contents.build(published_list, memorandum))
     content = whole[0]
-    contents.recent.remember(content)
+    contents.recent.remember(published_list, content)
     if latest is None or latest.content_hash == content.hash:
         return content, None
     previous = base.data if base is not None else latest.snapshot
