@@ -79,7 +79,6 @@ class Version:
         self._snapshot = snapshot
         self.pages: dict[str, Page] = {}
         self._derived: dict[str, object] = {}
-        self._lock = threading.Lock()
 
     @property
     def snapshot(self) -> dict:
