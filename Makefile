@@ -39,13 +39,12 @@ run: seed ## Install, migrate, seed and serve on 127.0.0.1:8000 (make run HOST=â
 
 # The whole suite in two runs: what needs no browser and no real worker in two processes
 # (pytest-xdist; the canary crawl alone takes minutes and runs beside the rest), then the
-# chromium journeys in two processes beside the real-worker tests, which run one at a
-# time in one of them (they start servers and workers of their own: --dist loadgroup,
-# portal/testing/fixtures.py). PYTEST_WORKERS=0 runs it all in one process.
+# chromium journeys and the real-worker tests one at a time (they start servers and
+# workers of their own). PYTEST_WORKERS=0 runs it all in one process.
 PYTEST_WORKERS ?= 2
 test: install ## Run the whole suite
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser and not integration"
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "browser or integration"
+	$(PY) -m pytest -m "browser or integration"
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .

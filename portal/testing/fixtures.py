@@ -12,15 +12,6 @@ def pytest_runtest_setup(item):
     services.skip_or_fail(item)
 
 
-def pytest_collection_modifyitems(config, items):
-    """The real-worker tests start Celery workers, beat and Redis servers of their own:
-    with ``--dist loadgroup`` they run one after the other on one process, while the
-    chromium journeys share the processes (``make test``'s second run)."""
-    for item in items:
-        if item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.xdist_group("real-workers"))
-
-
 @pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Unit tests run Celery tasks in-process; integration tests talk to a real worker."""
