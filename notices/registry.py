@@ -1,5 +1,6 @@
 """What the notices app adds to the portal, registered at start-up (portal.hooks): each
-part (improvement orders, the support-organization register) registers its own URLs,
+part (improvement orders, the support-organization register, inquiries, consultations,
+statistics, acceptance suspensions, return cases) registers its own URLs,
 API routes, audit actions and inbox kinds from its ``registry`` module."""
 
 from django.utils.translation import pgettext_lazy
@@ -13,8 +14,13 @@ def under_notices(match) -> bool:
 
 def register() -> None:
     from . import publishing
+    from .consultations import registry as consultations
+    from .inquiries import registry as inquiries
     from .orders import registry as orders
     from .register import registry as support_register
+    from .returns import registry as returns
+    from .statistics import registry as statistics
+    from .suspensions import registry as suspensions
 
     hooks.register_urls("notices/", "notices.urls")
     hooks.register_nav_item(
@@ -31,3 +37,8 @@ def register() -> None:
     orders.register()
     support_register.register()
     publishing.register()
+    inquiries.register()
+    consultations.register()
+    statistics.register()
+    suspensions.register()
+    returns.register()

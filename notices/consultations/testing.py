@@ -1,0 +1,1 @@
+"""The consultations part's canary factories and permission-matrix rows (loaded by notices.testing)."""

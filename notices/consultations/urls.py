@@ -1,0 +1,3 @@
+"""The consultations part's officer pages, under /notices/consultations/ in the ``notices`` namespace."""
+
+urlpatterns: list = []

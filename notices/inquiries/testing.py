@@ -1,0 +1,1 @@
+"""The inquiries part's canary factories and permission-matrix rows (loaded by notices.testing)."""

@@ -1,0 +1,12 @@
+# The suspensions part of issue 13. Owned by whoever builds notices/suspensions/: its models'
+# operations only (the parts' migrations form one chain so that no two leaves meet).
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notices", "0005_consultations"),
+    ]
+
+    operations = []

@@ -1,0 +1,3 @@
+"""Models of the inquiries part (issue 13); see notices/inquiries/."""
+
+__all__: list[str] = []

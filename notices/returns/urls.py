@@ -1,0 +1,3 @@
+"""The returns part's officer pages, under /notices/returns/ in the ``notices`` namespace."""
+
+urlpatterns: list = []

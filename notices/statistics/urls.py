@@ -1,0 +1,3 @@
+"""The statistics part's officer pages, under /notices/statistics/ in the ``notices`` namespace."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Django admin of the suspensions part."""

@@ -1,0 +1,3 @@
+"""The suspensions part's officer pages, under /notices/suspensions/ in the ``notices`` namespace."""
+
+urlpatterns: list = []
