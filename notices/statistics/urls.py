@@ -1,3 +1,7 @@
-"""The statistics part's officer pages, under /notices/statistics/ in the ``notices`` namespace."""
+"""The statistics part's officer page, under /notices/statistics/ in the ``notices`` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("", views.StatisticsView.as_view(), name="statistics")]
