@@ -1,6 +1,69 @@
 """What the returns part adds to the portal, registered at start-up (called by
-``notices.registry``)."""
+``notices.registry``): API routes, OpenAPI enum names, the erasure beat job, demo data,
+audit actions, inbox kinds and the timeline's labels of its steps. No menu entry: the
+notices app's menu and sub-navigation are the lead's."""
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from portal import audit, hooks, inbox, notifications
+from portal.records.models import EVENT_LABELS
+
+AUDIT_ACTIONS = {
+    "return.requested": _("Return request made and shared"),
+    "return.embassy_access": _("Return request: access given to the Embassy"),
+    "return.person_added": _("Return request: person added"),
+    "return.step_recorded": _("Return request: step recorded"),
+    "return.closed": _("Return case closed"),
+    "return.personal_data_viewed": _("Return request: personal data viewed"),
+    "return.personal_data_erased": _("Return request: personal data erased"),
+}
+
+#: Inbox items name the request by its reference and a person by number: never a name.
+NOTIFICATION_KINDS = {
+    "notices.return_requested": _(
+        "%(sender)s requests help with a return: %(reference)s. Please acknowledge receipt."
+    ),
+    "notices.return_embassy": _("%(sender)s shared return request %(reference)s with the Embassy."),
+    "notices.return_person_added": _("%(sender)s added person %(person)s to return request %(reference)s."),
+    "notices.return_person_returned": _(
+        "%(sender)s recorded the return of person %(person)s (%(reference)s)."
+    ),
+    "notices.return_closed": _("%(sender)s closed return case %(reference)s."),
+}
+
+EVENT_STEPS = {
+    "embassy_access": _("Access given to the Embassy"),
+    "person_added": _("Person added"),
+    "step_recorded": _("Step recorded for a person"),
+    "personal_data_erased": _("Personal data erased"),
+}
+
+
+def seed_demo(users) -> None:
+    from .demo import seed
+
+    seed(users)
 
 
 def register() -> None:
-    pass
+    from . import tasks  # noqa: F401 - the beat job's task, registered with Celery
+    from .api import ROUTES
+
+    hooks.register_api_routes(ROUTES)
+    hooks.register_enum_name("ReturnStateEnum", "notices.returns.choices.ReturnState")
+    hooks.register_enum_name("ResidenceStatusEnum", "notices.returns.choices.ResidenceStatus")
+    hooks.register_enum_name("ReturnStepKindEnum", "notices.returns.choices.StepKind")
+    hooks.register_beat(
+        "notices.returns.erase_personal_data",
+        "notices.returns.tasks.erase_personal_data",
+        crontab(hour=2, minute=40),
+    )
+    hooks.register_seeder(seed_demo, order=48)
+    inbox.resolves("acknowledge", "notices.return_requested")
+    for name, label in AUDIT_ACTIONS.items():
+        audit.register(name, label)
+    for kind, message in NOTIFICATION_KINDS.items():
+        notifications.register(kind, message)
+    for action, label in EVENT_STEPS.items():
+        EVENT_LABELS.setdefault(action, label)
