@@ -49,10 +49,10 @@ def statistics_for(user, consultation, previous):
         from notices.statistics import figures
     except ImportError:  # the statistics part not installed yet: the pack says so
         return None
-    start = previous.starts_at.date() if previous is not None else None
-    return figures.compute(
-        user, memorandum=consultation.memorandum, start=start, end=consultation.starts_at.date()
-    )
+    end = timezone.localdate(consultation.starts_at)
+    # Without an earlier consultation: the twelve months before this one.
+    start = timezone.localdate(previous.starts_at) if previous is not None else end - dt.timedelta(days=365)
+    return figures.compute(user, memorandum=consultation.memorandum, start=min(start, end), end=end)
 
 
 def _progress(pack_id: int, percent: int, status: str = BriefingPackStatus.RENDERING) -> None:
