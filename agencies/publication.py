@@ -208,6 +208,14 @@ class AgencyList(lists.PublishedList):
             # The regions the filter offers: computed once per version and process.
             "regions": version.derived("regions", lambda held: sorted({row["region"] for row in held.rows})),
             "statuses": [(code, AgencyStatus(code).label) for code in PUBLIC_EVENT_STATUSES],
+            # The sectors a notice shown with every list names as suspended (clause 8):
+            # their rows and filter choice carry a mark in words.
+            "suspended_sectors": {
+                entry["sector"]
+                for entries in lists.notices_of(version.snapshot).values()
+                for entry in entries
+                if entry.get("sector")
+            },
         }
 
 

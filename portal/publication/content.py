@@ -24,6 +24,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
+from . import lists
+
 
 def encode(value) -> bytes:
     """The canonical encoding of a value: compact, UTF-8, keys in insertion order. Every
@@ -60,7 +62,7 @@ def build(published_list, memorandum) -> Content:
     return Content(
         published_list,
         memorandum.partner_country,
-        published_list.read_meta(memorandum),
+        published_list.content_meta(memorandum),
         rows,
         [encode(row) for row in rows],
     )
@@ -80,7 +82,7 @@ def advance(published_list, base: Content, memorandum, item_ids: Iterable[int]) 
     changed = [row for row in fresh if row["key"] not in entries or entries[row["key"]][0] != row]
     changed.sort(key=_key)
     ordered = _splice(entries, removed, {row["key"]: (row, encode(row)) for row in changed})
-    meta = published_list.read_meta(memorandum)
+    meta = published_list.content_meta(memorandum)
     content = Content(
         published_list,
         memorandum.partner_country,
@@ -101,6 +103,7 @@ def patch_between(published_list, base_hash: str, previous: dict, current: dict)
     return {
         "base": base_hash,
         **{name: current[name] for name in published_list.meta_keys},
+        **lists.notices_of(current),
         "rows": rows,
         "removed": sorted(key for key in before if key not in keys),
     }
@@ -114,6 +117,7 @@ def apply_patch(published_list, base: dict, patch: dict) -> dict:
     return {
         "memorandum": base["memorandum"],
         **{name: patch[name] for name in published_list.meta_keys},
+        **lists.notices_of(patch),
         published_list.rows_key: rows,
     }
 

@@ -11,6 +11,7 @@ documents queue, Atom, ETag and the per-process caches of the public pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -121,6 +122,11 @@ class PublishedList:
         """What the content holds beside the rows, keyed by ``meta_keys`` in order."""
         return {}
 
+    def content_meta(self, memorandum) -> dict:
+        """What the content holds beside the rows: the list's own meta, then each
+        notice shown with every list (``Notice``) that has entries."""
+        return {**self.read_meta(memorandum), **read_notices(memorandum)}
+
     def former_keys(self, memorandum, ids) -> set[str]:
         """The keys the items ``ids`` may have had in the previous content: a row whose
         item no longer gives it (the item left the list, or its key changed) is removed
@@ -181,6 +187,94 @@ class PublishedList:
         return f"<PublishedList {self.name}>"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something published with every list of every side while it holds (an acceptance
+    suspension in force, clause 8), declared once by the app that owns it
+    (``register_notice``) instead of by each list.
+
+    ``read(memorandum)`` gives its entries, each a dict with a unique ``key``, a
+    ``label`` (a name in each language, ``{"ja": …, "en": …}``) and ``on`` (its date);
+    they go into every list's content under ``key`` (after the list's own meta), and
+    only when there are some, so a list's content is unchanged while none holds. A
+    version's diff names the entries that ``started``, ``ended`` or ``changed``
+    (``diff["notices"]``: ``{"notice", "change", "key", "on", "text"}``, the text in
+    each language from the messages ``started``…, given ``%(label)s`` and
+    ``%(on)s``); the pages
+    show them with ``template`` (given ``entries`` and the reader's ``language``).
+    When the entries change, call ``publishing.request_notices``."""
+
+    key: str
+    read: Callable
+    template: str
+    started: str
+    ended: str
+    changed: str
+
+    def message(self, change: str):
+        return {"started": self.started, "ended": self.ended, "changed": self.changed}[change]
+
+
+_NOTICES: dict[str, Notice] = {}
+
+
+def register_notice(notice: Notice) -> Notice:
+    """Declare a notice shown with every list (from the app's ``AppConfig.ready()``)."""
+    if notice.key in RESERVED_META or any(
+        notice.key in (*pl.meta_keys, pl.rows_key) for pl in _LISTS.values()
+    ):
+        raise ValueError(f"{notice.key}: already a key of the contents")
+    _NOTICES[notice.key] = notice
+    return notice
+
+
+def notices() -> list[Notice]:
+    return list(_NOTICES.values())
+
+
+def read_notices(memorandum) -> dict:
+    """The notices that hold, by key, in a fixed order (the canonical text encodes it)."""
+    read = {notice.key: notice.read(memorandum) for notice in _NOTICES.values()}
+    return {key: entries for key, entries in read.items() if entries}
+
+
+def notices_of(data: dict) -> dict:
+    """The notices a content (or a patch) holds, by key."""
+    return {key: data[key] for key in _NOTICES if key in data}
+
+
+def notices_diff(previous: dict | None, current: dict) -> list[dict]:
+    """What the notices of ``current`` say started, ended or changed since ``previous``."""
+    entries = []
+    for notice in _NOTICES.values():
+        before = {entry["key"]: entry for entry in (previous or {}).get(notice.key, [])}
+        after = {entry["key"]: entry for entry in current.get(notice.key, [])}
+        for key, entry in after.items():
+            change = "started" if key not in before else ("changed" if before[key] != entry else None)
+            if change:
+                entries.append(_notice_change(notice, change, entry))
+        for key, entry in before.items():
+            if key not in after:
+                entries.append(_notice_change(notice, "ended", entry))
+    return entries
+
+
+def _notice_change(notice: Notice, change: str, entry: dict) -> dict:
+    """A diff's line about a notice, worded in each language when the version is
+    published (a version and its diff never change afterwards)."""
+    from django.utils import translation
+
+    label = entry.get("label", {})
+    text = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            text[language] = str(notice.message(change)) % {
+                "label": label.get(language) or label.get("en", entry["key"]),
+                "on": entry.get("on") or "",
+            }
+    return {"notice": notice.key, "change": change, "key": entry["key"], "on": entry.get("on"), "text": text}
+
+
 _LISTS: dict[str, PublishedList] = {}
 
 
@@ -191,7 +285,7 @@ def register(published_list: PublishedList) -> PublishedList:
 
     from . import urls
 
-    reserved = RESERVED_META & {*published_list.meta_keys, published_list.rows_key}
+    reserved = (RESERVED_META | set(_NOTICES)) & {*published_list.meta_keys, published_list.rows_key}
     if reserved:
         raise ValueError(f"{published_list.name}: {sorted(reserved)} are the component's keys")
     if published_list.name in _LISTS:

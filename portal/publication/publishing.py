@@ -56,6 +56,15 @@ def request(published_list, memorandum_id: int, item_ids=None) -> None:
     )
 
 
+def request_notices(memorandum_id: int, items: dict | None = None) -> None:
+    """A notice shown with every list (``lists.Notice``) changed: ask every list for new
+    versions (in the caller's transaction). No row is read again, unless ``items``
+    names a list's changed items (``{list name: ids}``): the content advances with the
+    notices read afresh, a few milliseconds."""
+    for published_list in lists.all_lists():
+        request(published_list, memorandum_id, (items or {}).get(published_list.name, []))
+
+
 def publish_lists(published_list, memorandum: Memorandum, side_ids=None, item_ids=None) -> list[Publication]:
     """Publish a new version for each publishing side (or each of ``side_ids``) whose
     latest differs from the register. Publishing the same content twice creates nothing.
@@ -156,12 +165,16 @@ def _write_version(
     whole list take seconds at 10,000 rows: ``publication.render_documents`` attaches
     them once the version is out."""
     if base is None:
-        diff, patch = contents.whole_diff(published_list, None, content.data), {}
+        previous, patch = None, {}
+        diff = contents.whole_diff(published_list, None, content.data)
     else:
         previous, patch = base
         diff = contents.diff_of_patch(published_list, previous, patch)
         if len(patch["rows"]) > PATCH_ROWS_LIMIT:
             patch = {}
+    notices = lists.notices_diff(previous, content.data)
+    if notices:  # a notice shown with every list started, ended or changed
+        diff = {**diff, "notices": notices}
     publication = Publication(
         list_name=published_list.name,
         side=side,

@@ -99,8 +99,21 @@ def page_context(
         }
         for section in published_list.sections
     ]
+    context["notices"] = notices_context(version.snapshot)
     context.update(published_list.page_context(version, language))
     return context
+
+
+def notices_context(snapshot: dict) -> list[dict]:
+    """The notices shown with every list that this version holds, each with its
+    template (``publication/public/notices.html`` includes them)."""
+    from . import lists
+
+    return [
+        {"notice": notice, "template": notice.template, "entries": snapshot[notice.key]}
+        for notice in lists.notices()
+        if snapshot.get(notice.key)
+    ]
 
 
 def render_public_page(published_list, version, language: str) -> str:
@@ -117,6 +130,7 @@ def render_document(published_list, version, template: str) -> str:
             "publication": version.publication,
             "side": version.publication.side,
             "language": language,
+            "notices": notices_context(version.snapshot),
             **sections(published_list, version.rows),
             **published_list.page_context(version, language),
         }
