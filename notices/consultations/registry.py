@@ -55,7 +55,10 @@ def seed_demo(users) -> None:
 
 
 def register() -> None:
-    from . import packs  # noqa: F401 - registers the packs' outbox handler
+    from . import (
+        packs,  # noqa: F401 - registers the packs' outbox handler
+        tasks,  # noqa: F401 - the worker knows the tasks (Celery looks only in <app>.tasks)
+    )
     from .api import ROUTES
 
     hooks.register_api_routes(ROUTES)
