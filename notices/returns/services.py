@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notices.models import ReturnPerson, ReturnRequest, ReturnStep, terms_for
 from portal import audit, notifications
@@ -33,7 +34,7 @@ from .choices import CLOSED_STATES, STEP_ORDER, ResidenceStatus, ReturnState, St
 PERSON_FIELDS = ReturnPerson.PERSONAL_FIELDS
 REQUIRED_PERSON_FIELDS = ("full_name", "date_of_birth", "residence_status", "whereabouts", "reason")
 #: What a masked reader sees in place of a value.
-MASK = "•••• (personal data)"
+MASK = gettext_lazy("•••• (personal data)")
 
 
 def _label(model, name: str) -> str:
