@@ -23,12 +23,11 @@ import json
 from django.core.cache import cache
 from django.utils import translation
 
-#: Bump when the drawing changes, so that cached charts are drawn again.
-VERSION = 1
+#: Bump when the drawing changes, so that cached charts are drawn again (matplotlib's
+#: own version is part of the key too).
+VERSION = 3
 CACHE_SECONDS = 24 * 3600
 FONTS = ["DejaVu Sans", "IPAexGothic"]
-#: Hatches tell the series apart without colour (WCAG 1.4.1).
-HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++", "**", "||"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 COLOURS = [
     "#1f5fa8",
@@ -46,8 +45,10 @@ COLOURS = [
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "moc-portal-statistics",
-    "font.family": "sans-serif",
-    "font.sans-serif": FONTS,
+    # A list of families, not "sans-serif": matplotlib then falls back glyph by glyph
+    # (Latin and Cyrillic from DejaVu Sans, kana and kanji from IPAexGothic) when it
+    # measures the labels, and the SVG names both for the reader's renderer.
+    "font.family": FONTS,
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -55,8 +56,10 @@ RC = {
 
 
 def _shown(figure) -> dict:
+    import matplotlib
+
     return {
-        "v": VERSION,
+        "v": [VERSION, matplotlib.__version__],
         "lang": translation.get_language(),
         "kind": figure.chart_kind,
         "title": figure.title,
@@ -85,47 +88,55 @@ def _unit_label(unit: str) -> str:
 
 
 def draw(figure, shown: dict) -> str:
+    """Bars (a ``PolyCollection`` per series: one artist, not one per bar, which is most
+    of matplotlib's time) or lines with a marker shape per series; the legend names each
+    series, and the table beside the chart gives every number in text."""
     import matplotlib
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure as Canvas
+    from matplotlib.patches import Patch
 
-    months = shown["months"]
-    columns = shown["columns"]
-    values = shown["values"]
+    months, columns, values = shown["months"], shown["columns"], shown["values"]
+    positions = range(len(months))
     with matplotlib.rc_context(RC):
         canvas = Canvas(figsize=(8, 3.4), dpi=72)
         axes = canvas.subplots()
-        positions = list(range(len(months)))
+        top = max((value for row in values for value in row if value is not None), default=0) or 1
         if figure.chart_kind == "line":
             for index, label in enumerate(columns):
-                series = [row[index] for row in values]
                 axes.plot(
-                    positions,
-                    [float("nan") if value is None else value for value in series],
+                    list(positions),
+                    [float("nan") if row[index] is None else row[index] for row in values],
                     marker=MARKERS[index % len(MARKERS)],
                     color=COLOURS[index % len(COLOURS)],
                     label=label,
                 )
+            handles = None
         else:
             width = 0.8 / max(len(columns), 1)
+            handles = []
             for index, label in enumerate(columns):
-                series = [row[index] for row in values]
-                axes.bar(
-                    [p - 0.4 + width * (index + 0.5) for p in positions],
-                    [0 if value is None else value for value in series],
-                    width,
-                    label=label,
-                    color=COLOURS[index % len(COLOURS)],
-                    hatch=HATCHES[index % len(HATCHES)],
-                    edgecolor="white",
-                    linewidth=0.3,
+                left = [p - 0.4 + width * index for p in positions]
+                heights = [row[index] or 0 for row in values]  # a suppressed cell: no bar
+                bars = [
+                    [(x, 0), (x, h), (x + width, h), (x + width, 0)]
+                    for x, h in zip(left, heights, strict=True)
+                    if h
+                ]
+                colour = COLOURS[index % len(COLOURS)]
+                axes.add_collection(
+                    PolyCollection(bars, facecolors=colour, edgecolors="white", linewidths=0.3)
                 )
+                handles.append(Patch(facecolor=colour, label=label))
+            axes.set_xlim(-0.6, len(months) - 0.4)
             axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.set_xticks(positions, months, rotation=45 if len(months) > 6 else 0, ha="right")
+        axes.set_ylim(0, top * 1.1)
+        axes.set_xticks(list(positions), months, rotation=45 if len(months) > 6 else 0, ha="right")
         axes.set_ylabel(_unit_label(shown["unit"]))
-        axes.set_ylim(bottom=0)
         axes.set_title(shown["title"])
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        canvas.tight_layout()
+        axes.legend(handles=handles, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         out = io.StringIO()
-        canvas.savefig(out, format="svg", metadata={"Date": None})
+        # "tight" takes in the legend beside the axes (one more layout pass, cheaper than
+        # tight_layout's).
+        canvas.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return out.getvalue()

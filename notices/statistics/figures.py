@@ -19,7 +19,9 @@ zone, for every reader, so that both sides and the API read the same numbers):
   the reports.
 - ``broker-acknowledgement``: the median hours from sharing to acknowledgement, of the
   reports acknowledged in the month.
-- ``inquiries``: shared inquiries answered, in the month answered, on time and late.
+- ``inquiries``: shared inquiries answered, in the month answered, on time and late
+  (late: answered after the due date on the answering side's clock, as the inquiries'
+  service decides; an inquiry without a due date is answered on time).
 - ``orders``: shared improvement orders in force (withdrawn ones, recorded in error,
   excluded), in the month of their date issued.
 
@@ -515,13 +517,11 @@ def broker_figures(reader: _Reader, start, end, months) -> list[Figure]:
     ]
 
 
-def inquiries_figure(reader: _Reader, start, end, months) -> Figure | None:
-    import notices.models
+def inquiries_figure(reader: _Reader, start, end, months) -> Figure:
+    from notices.models import Inquiry
 
-    Inquiry = getattr(notices.models, "Inquiry", None)
-    if Inquiry is None:  # the inquiries part is not there yet
-        return None
-    late, on_time = Q(answered_late=True), Q(answered_late=False)
+    # An answer to an inquiry without a due date could not be late: on time.
+    late, on_time = Q(answered_late=True), ~Q(answered_late=True)
     rows = (
         reader.records(Inquiry)
         .filter(reader.part(Inquiry, "counterpart"), answered_at__isnull=False)
@@ -612,4 +612,4 @@ def compute(user, *, memorandum, start: dt.date, end: dt.date) -> Statistics:
         inquiries_figure(reader, start, end, months),
         orders_figure(reader, start, end, months),
     ]
-    return Statistics(start, end, [figure for figure in figures if figure is not None], reader.minimum)
+    return Statistics(start, end, figures, reader.minimum)

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies import services as agency_services
 from agencies.choices import InvestigationOutcome, RevocationReason
@@ -23,7 +23,8 @@ from agencies.models import AgencyEvent, Investigation
 from agencies.testing import certified
 from brokers import services as broker_services
 from brokers.models import MisconductReport
-from notices.models import NoticeTerms
+from notices.inquiries import services as inquiry_services
+from notices.models import Inquiry, NoticeTerms
 from notices.orders import services as order_services
 from notices.orders.testing import facts as order_facts
 from notices.statistics import charts
@@ -143,6 +144,14 @@ def world(cast):
             tj, brokers=[_broker(tj)], categories="a", held_amount=Decimal(1), held_currency="USD",
             held_items="x", narrative="A draft.",
         )  # fmt: skip
+        # Inquiries Tajikistan asked: two answered on time, one late, one not yet.
+        asked = [
+            inquiry_services.ask(tj, subject="Deposits", question=f"Which agencies? {MARKER}")
+            for _ in range(4)
+        ]
+        Inquiry.objects.filter(pk=asked[2].pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
+        for inquiry in asked[:3]:
+            inquiry_services.answer(inquiry, cast["jp_contact"], answer="These three.")
         # Improvement orders: two issued this month, one last month, one withdrawn.
         orders = [
             _order(jp, issued_on=timezone.localdate(), organization_name=f"株式会社 {MARKER}"),
@@ -187,6 +196,9 @@ def test_each_figure_is_the_count_made_by_hand(world, cast):
         assert [reports[(now, f"{tj}.{c}")] for c in "abcde"] == [1, 0, 1, 0, 1]
         assert [reports[(last, f"{jp}.{c}")] for c in "abcde"] == [1, 0, 0, 0, 0]
         assert cells(statistics, "broker-acknowledgement")[(now, f"{tj}.median")] == 8.0
+        inquiries = cells(statistics, "inquiries")
+        assert (inquiries[(now, f"{tj}.on_time")], inquiries[(now, f"{tj}.late")]) == (2, 1)
+        assert (inquiries[(now, f"{jp}.on_time")], inquiries[(last, f"{tj}.late")]) == (0, 0)
         orders = cells(statistics, "orders")
         assert (orders[(last, f"{jp}.issued")], orders[(now, f"{jp}.issued")]) == (1, 2)
         totals = statistics.figure("orders").totals
@@ -239,6 +251,9 @@ def test_a_third_party_sees_only_what_was_disclosed_and_small_figures_suppressed
         )[(now, f"{jp}.issued")]
         == 2
     )
+    for member in cast:  # every signed-in member reads the API (its own figures)
+        assert client_for(member).get("/api/v1/statistics/").status_code == 200, member
+    assert client_for("tj_analyst").get("/notices/statistics/").status_code == 200
     assert client_for(None).get("/notices/statistics/").status_code == 302
     assert client_for(None).get("/api/v1/statistics/").status_code in (401, 403)
 
@@ -263,6 +278,12 @@ def test_a_chart_never_draws_what_its_reader_may_not_see(world, cast):
         assert figure.title in figure.svg  # text kept as text
     # The same figure, drawn again without the cache, is the same bytes.
     assert charts.draw(seen, charts._shown(seen)) == seen.svg
+    # Japanese, Russian and Tajik labels are text in the SVG, for fonts that have them.
+    side = cast["jp_officer"].organization.side
+    for language, name in (("ja", side.name_ja), ("ru", side.name_ru), ("tg", side.name_tg)):
+        with translation.override(language):
+            svg = compute(cast["jp_officer"], **period).figure("orders").svg
+        assert name and name in svg and "IPAexGothic" in svg, language
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(cast, client_for, django_assert_max_num_queries):
