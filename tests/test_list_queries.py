@@ -168,6 +168,13 @@ def orders(cast, n: int) -> None:
         order_services.record_order(cast["jp_officer"], **facts())
 
 
+def inquiries(cast, n: int) -> None:
+    from notices.inquiries.testing import ask
+
+    for _ in range(n):
+        ask(cast["tj_officer"])
+
+
 def support_organizations(cast, n: int) -> None:
     from notices.register.matrix import build_organizations
 
@@ -200,6 +207,7 @@ HTML_LISTS = [
     Case("/brokers/", "tj_contact", broker_reports),
     Case("/brokers/brokers/", "tj_contact", brokers),
     Case("/notices/orders/", "tj_contact", orders),
+    Case("/notices/inquiries/", "jp_contact", inquiries),
     Case("/notices/register/", "tj_officer", support_organizations),
     Case("/notices/register/imports/", "tj_officer", register_imports),
 ]
@@ -220,6 +228,7 @@ API_LISTS = {
     "brokers": Case("/api/v1/brokers/", "tj_contact", brokers),
     "broker-reports": Case("/api/v1/broker-reports/", "tj_contact", broker_reports),
     "improvement-orders": Case("/api/v1/improvement-orders/", "tj_contact", orders),
+    "inquiries": Case("/api/v1/inquiries/", "jp_contact", inquiries),
     "register-imports": Case("/api/v1/register-imports/", "tj_officer", register_imports),
     "support-organizations": Case("/api/v1/support-organizations/", "tj_officer", support_organizations),
 }
