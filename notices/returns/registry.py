@@ -40,6 +40,31 @@ EVENT_STEPS = {
 }
 
 
+#: How many open cases the Embassy's home card lists.
+CARD_LIMIT = 10
+
+
+def embassy_card(user) -> dict | None:
+    """The Embassy's home card: the open cases it was given access to (its menu has no
+    officer register: this card and the inbox are how it reaches them). Nothing for
+    anyone else, nor when no case is open."""
+    from django.db.models import Count
+
+    from notices.models import ReturnRequest
+
+    organization = getattr(user, "organization", None) if getattr(user, "organization_id", None) else None
+    if organization is None or organization.kind != "embassy" or not organization.is_third_party:
+        return None
+    rows = list(
+        ReturnRequest.open_records()
+        .restrict(user)
+        .filter(embassy_id=organization.pk)
+        .annotate(person_count=Count("persons"))
+        .order_by("shared_at", "pk")[:CARD_LIMIT]
+    )
+    return {"rows": rows} if rows else None
+
+
 def seed_demo(users) -> None:
     from .demo import seed
 
@@ -60,6 +85,7 @@ def register() -> None:
         crontab(hour=2, minute=40),
     )
     hooks.register_seeder(seed_demo, order=48)
+    hooks.register_home_card(hooks.HomeCard("notices/returns/cards/embassy.html", embassy_card, 60))
     inbox.resolves("acknowledge", "notices.return_requested")
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)

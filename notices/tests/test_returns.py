@@ -165,6 +165,8 @@ def test_personal_data_reach_only_the_contact_points_and_the_embassy(cast, clien
             assert NAME not in client.get(url).content.decode(), (name, url)
         hidden_page = client.get(f"/notices/returns/{hidden.pk}/")
         assert hidden_page.status_code == (404 if name == "maff_viewer" else 200), name
+    home = {name: client_for(name).get("/").content.decode() for name in ("embassy_viewer", "maff_viewer")}
+    assert "Open return cases" in home["embassy_viewer"] and "Open return cases" not in home["maff_viewer"]
     entry = AuditEntry.objects.filter(action="return.personal_data_viewed").last()
     assert entry.object_id == str(record.pk) and NAME not in json.dumps(entry.after) + entry.object_repr
     # The Embassy reads the persons and the steps, not the sides' own text (the closing reason).
