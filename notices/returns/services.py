@@ -347,7 +347,7 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
     due = ReturnRequest.objects.filter(
         personal_data_erased_at__isnull=True, closed_at__isnull=False, state__in=CLOSED_STATES
     )
-    for memorandum_id in due.values_list("memorandum_id", flat=True).distinct():
+    for memorandum_id in due.order_by().values_list("memorandum_id", flat=True).distinct():
         cutoff = now - dt.timedelta(days=terms_for(memorandum_id).return_erasure_days)
         for pk in due.filter(memorandum_id=memorandum_id, closed_at__lte=cutoff).values_list("pk", flat=True):
             done += _erase(pk, now)

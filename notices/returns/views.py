@@ -148,8 +148,14 @@ class CloseView(ServiceFormView):
     def allowed(self, user) -> bool:
         return policies.can(policies.check_close, user, self.object)
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not policies.can(policies.check_withdraw, self.request.user, self.object):
+            del form.fields["withdraw"]  # only the side that made the request withdraws it
+        return form
+
     def perform(self, form):
         data = form.cleaned_data
         return services.close_request(
-            self.object, self.request.user, reason=data["reason"], withdraw=data["withdraw"]
+            self.object, self.request.user, reason=data["reason"], withdraw=data.get("withdraw", False)
         )

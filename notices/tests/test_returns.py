@@ -169,6 +169,12 @@ def test_personal_data_reach_only_the_contact_points_and_the_embassy(cast, clien
     assert "Open return cases" in home["embassy_viewer"] and "Open return cases" not in home["maff_viewer"]
     entry = AuditEntry.objects.filter(action="return.personal_data_viewed").last()
     assert entry.object_id == str(record.pk) and NAME not in json.dumps(entry.after) + entry.object_repr
+    # Only the side that made the request is offered to withdraw it; the page does it.
+    close = f"/notices/returns/{hidden.pk}/close/"
+    assert "Withdraw the request" not in client_for("tj_contact").get(close).content.decode()
+    assert "Withdraw the request" in client_for("jp_contact").get(close).content.decode()
+    answer = client_for("jp_contact").post(close, {"withdraw": "1", "reason": "No longer needed."})
+    assert answer.status_code == 302 and ReturnRequest.objects.get(pk=hidden.pk).state == "withdrawn"
     # The Embassy reads the persons and the steps, not the sides' own text (the closing reason).
     services.close_request(record, cast["tj_contact"], reason="Closed by agreement of both sides.")
     for name, shown in (("embassy_viewer", False), ("jp_officer", True), ("maff_viewer", True)):
