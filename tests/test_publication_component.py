@@ -112,9 +112,10 @@ def test_a_declaration_is_checked_when_it_registers():
         lists.register(AGENCY_LIST)
 
 
-def test_the_lists_declared_are_the_three_of_the_memorandum():
+def test_the_lists_declared_are_the_four_of_the_memorandum():
     assert {published.name for published in lists.all_lists()} == {
         "agencies",
         "improvement-orders",
         "support-organizations",
+        "acceptance-suspensions",
     }

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("notices", "0005_consultations"),
-        ("agencies", "0011_publication_component"),
+        ("agencies", "0010_due_date_indexes"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("portal", "0012_due_date_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

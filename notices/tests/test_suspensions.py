@@ -378,3 +378,29 @@ def test_the_demo_seeds_one_lifted_suspension_once(cast):
     seed(users)
     suspension = AcceptanceSuspension.objects.get()
     assert suspension.state == SuspensionState.LIFTED and suspension.acknowledged_at is not None
+
+
+def test_the_canary_factory_makes_every_situation_each_in_a_sector_of_its_own(cast):
+    from notices.suspensions.testing import CanarySuspensionFactory
+
+    factory = CanarySuspensionFactory()
+    markers = {"reason": "zqx00001", "those_in_japan": "zqx00002", "lifting_reason": "zqx00003"}
+    made = [
+        factory.create(None, AcceptanceSuspension, cast[name], dict(markers), shared=shared)
+        for name, shared in (
+            ("jp_officer", True),
+            ("jp_officer", True),
+            ("tj_officer", True),
+            ("jp_officer", False),
+        )
+    ]
+    assert [s.status for s in made] == ["shared", "shared", "shared", "draft"]
+    assert len({s.sector_id for s in made[:3]}) == 3  # one in force per sector
+    for suspension in made:
+        assert (suspension.reason, suspension.those_in_japan, suspension.lifting_reason) == tuple(
+            markers.values()
+        )
+    assert AuditEntry.objects.filter(action="suspension.recorded", object_id=str(made[0].pk)).exists()
+    assert factory.public_fields(AcceptanceSuspension, cast["jp_officer"], "shared") == set(markers)
+    assert not factory.public_fields(AcceptanceSuspension, cast["tj_officer"], "shared")
+    assert not factory.public_fields(AcceptanceSuspension, cast["jp_officer"], "draft")
