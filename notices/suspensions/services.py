@@ -120,6 +120,11 @@ def _check_one_in_force(suspension: AcceptanceSuspension) -> None:
 
 
 def _already_suspended(sector: Sector, reference: str) -> str:
+    if not reference:  # recorded by another officer at the same moment
+        return _(
+            "The acceptance in the sector “%(sector)s” is already suspended: lift that suspension first, "
+            "or correct it."
+        ) % {"sector": sector.name}
     return _(
         "The acceptance in the sector “%(sector)s” is already suspended (%(reference)s): lift that "
         "suspension first, or correct it."

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -129,6 +130,9 @@ def test_one_suspension_in_force_per_sector_and_the_lifting_dates(cast):
     with pytest.raises(InvalidInput, match="already suspended"):
         services.correct_suspension(other, japan, sector="construction")  # nor by a correction
     assert AcceptanceSuspension.objects.filter(sector__code="construction").count() == 1
+    # The database holds the rule too, for two officers recording at the same moment.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptanceSuspension.objects.filter(pk=other.pk).update(sector=first.sector)
 
     with pytest.raises(InvalidInput, match="cannot be before the suspension's start"):
         services.lift_suspension(first, japan, lifted_on=TODAY() - dt.timedelta(days=21), reason="Over.")
