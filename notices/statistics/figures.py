@@ -48,7 +48,19 @@ from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +95,7 @@ def _medians(records, end: str, start: str) -> list[dict]:
     how many records and the median of ``end - start``. One grouped query on
     PostgreSQL; elsewhere (SQLite, a fresh clone's ``make run``) the durations are read
     and the medians taken here."""
-    grouped = records.values(month=_month(end), side=F("origin__side_id")).order_by()
+    grouped = records.values(month=_month(end), side=F("origin_side")).order_by()
     if connections[records.db].vendor == "postgresql":
         return list(grouped.annotate(n=Count("pk"), median=Median(_interval(end, start))))
     durations: dict[tuple, list] = defaultdict(list)
@@ -230,7 +242,7 @@ class _Reader:
 
     def __init__(self, user, memorandum):
         from notices.models import terms_for
-        from portal.models import Side
+        from portal.models import Organization, Side
 
         self.user = user
         self.memorandum = memorandum
@@ -242,11 +254,25 @@ class _Reader:
         )
         self.minimum = terms_for(memorandum).statistics_minimum if self.third_party else None
         self.sides = list(Side.objects.filter(memorandum=memorandum).order_by("pk"))
+        # The originating side as a CASE over the few organizations' ids rather than a
+        # join to the organizations: at 100,000 rows the join was a fifth of each query.
+        by_side: dict[int, list[int]] = defaultdict(list)
+        for pk, side_id in Organization.objects.filter(side__memorandum=memorandum).values_list(
+            "pk", "side_id"
+        ):
+            by_side[side_id].append(pk)
+        self.origin_side = Case(
+            *[When(origin_id__in=ids, then=Value(side_id)) for side_id, ids in sorted(by_side.items())],
+            default=Value(None),
+            output_field=IntegerField(),
+        )
 
     def records(self, model):
         """The shared records of the memorandum the reader may read."""
-        return model.objects.restrict(self.user, "view").filter(
-            memorandum=self.memorandum, status=RecordStatus.SHARED
+        return (
+            model.objects.restrict(self.user, "view")
+            .filter(memorandum=self.memorandum, status=RecordStatus.SHARED)
+            .annotate(origin_side=self.origin_side)
         )
 
     def part(self, model, part: str) -> Q:
@@ -262,9 +288,9 @@ class _Reader:
             third_party=self.third_party,
         )
         if part == "origin":
-            live = live.filter(side_id=OuterRef("origin__side_id"))
+            live = live.filter(side_id=OuterRef("origin_side"))
         else:
-            live = live.exclude(side_id=OuterRef("origin__side_id"))
+            live = live.exclude(side_id=OuterRef("origin_side"))
         return Q(Exists(live))
 
     def cell(self, value, records: int) -> Cell:
@@ -398,7 +424,7 @@ def investigation_figures(reader: _Reader, start, end, months) -> list[Figure]:
     records = reader.records(Investigation)
     opened = (
         records.filter(_period_filter("shared_at", start, end))
-        .values(month=_month("shared_at"), side=F("origin__side_id"))
+        .values(month=_month("shared_at"), side=F("origin_side"))
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -463,7 +489,7 @@ def broker_figures(reader: _Reader, start, end, months) -> list[Figure]:
     }
     reported = (
         records.filter(_period_filter("shared_at", start, end))
-        .values(month=_month("shared_at"), side=F("origin__side_id"))
+        .values(month=_month("shared_at"), side=F("origin_side"))
         .annotate(**by_category)
         .order_by()
     )
@@ -526,7 +552,7 @@ def inquiries_figure(reader: _Reader, start, end, months) -> Figure:
         reader.records(Inquiry)
         .filter(reader.part(Inquiry, "counterpart"), answered_at__isnull=False)
         .filter(_period_filter("answered_at", start, end))
-        .values(month=_month("answered_at"), side=F("origin__side_id"))
+        .values(month=_month("answered_at"), side=F("origin_side"))
         .annotate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=late))
         .order_by()
     )
@@ -564,7 +590,7 @@ def orders_figure(reader: _Reader, start, end, months) -> Figure:
         reader.records(ImprovementOrder)
         .filter(reader.part(ImprovementOrder, "origin"), state=OrderState.IN_FORCE)
         .filter(_period_filter("issued_on", start, end, is_date=True))
-        .values(month=_month("issued_on", is_date=True), side=F("origin__side_id"))
+        .values(month=_month("issued_on", is_date=True), side=F("origin_side"))
         .annotate(n=Count("pk"))
         .order_by()
     )
