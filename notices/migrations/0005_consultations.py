@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ("notices", "0004_inquiries"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("portal", "0012_due_date_indexes"),
+        ("portal", "0010_correspondence_threads"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
