@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notices', '0002_support_register'),
-        ('portal', '0012_due_date_indexes'),
     ]
 
     operations = [

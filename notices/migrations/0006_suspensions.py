@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ("notices", "0005_consultations"),
         ("agencies", "0010_due_date_indexes"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("portal", "0012_due_date_indexes"),
+        ("portal", "0010_correspondence_threads"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("notices", "0006_suspensions"),
-        ("portal", "0012_due_date_indexes"),
+        ("portal", "0010_correspondence_threads"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
