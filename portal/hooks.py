@@ -154,10 +154,56 @@ def officers_only(user) -> bool:
 WORK_COUNT_CAP = 99
 
 
+#: Counts kept in this process: {key: (counted at, count)} (``work_count``).
+_WORK_COUNTS: dict[tuple, tuple[float, int]] = {}
+#: How long a kept count is trusted at most, and how many are kept.
+WORK_COUNT_SECONDS = 60
+WORK_COUNT_KEPT = 4096
+
+
+def _work_generation():
+    """What changes whenever the work can have changed: the newest audit entry. Every
+    service that shares, acknowledges, assigns, dates, screens or certifies writes one
+    in its transaction (DESIGN.md, principle 6), so a count read under the same newest
+    entry, on the same day, is still the count. Its id and time: an id given again
+    after a rolled-back transaction (SQLite) comes with another time."""
+    from .models import AuditEntry
+
+    return AuditEntry._base_manager.order_by("-pk").values_list("pk", "at").first()
+
+
+def forget_work_counts() -> None:
+    """Drop the counts this process keeps (tests start from none)."""
+    _WORK_COUNTS.clear()
+
+
 def work_count(user) -> int:
     """How many things the home cards ask ``user`` to act on, each counted once however
-    many cards list it, up to ``WORK_COUNT_CAP + 1``: one ``UNION`` query, whatever the
-    number of cards and kinds."""
+    many cards list it, up to ``WORK_COUNT_CAP + 1``.
+
+    Every officer page shows it, and building the ``UNION`` of every card's
+    ``restrict()`` querysets was most of such a page's time (four cards × every record
+    kind). The count is kept in this process for the user, their day and the newest
+    audit entry (``_work_generation``: one index read), at most ``WORK_COUNT_SECONDS``;
+    in memory, so no page waits on Redis."""
+    import time
+
+    from django.utils import timezone
+
+    key = (user.pk, user.date_joined, timezone.localdate(), _work_generation())
+    kept = _WORK_COUNTS.get(key)
+    now = time.monotonic()
+    if kept is not None and now - kept[0] < WORK_COUNT_SECONDS:
+        return kept[1]
+    count = _count_work(user)
+    if len(_WORK_COUNTS) >= WORK_COUNT_KEPT:
+        _WORK_COUNTS.clear()
+    _WORK_COUNTS[key] = (now, count)
+    return count
+
+
+def _count_work(user) -> int:
+    """The count itself: one ``UNION`` query, whatever the number of cards and kinds."""
     from django.db import connections
     from django.db.models import CharField, Value
 

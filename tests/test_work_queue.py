@@ -18,7 +18,7 @@ from agencies import services as agency_services
 from agencies.choices import AgencyStatus
 from agencies.models import AgencyEvent, Investigation
 from agencies.testing import certified, register
-from portal import outbox, services
+from portal import hooks, outbox, services
 from portal.models import AuditEntry, Notification
 from portal.records import services as kit
 
@@ -437,11 +437,26 @@ def test_the_menu_count_is_one_query(cast, client_for):
     shown = cards(client)
     assert len(shown[AWAITING]["rows"]) + len(shown[AGENCY_ACK]["rows"]) == 9
     assert work_badge(client) == 9
-    client.get("/inbox/")
+    hooks.forget_work_counts()  # kept by the pages above
     with CaptureQueriesContext(connection) as queries:
         client.get("/inbox/")
     unions = [query["sql"] for query in queries if " UNION " in query["sql"]]
     assert len(unions) == 1
+
+
+def test_the_menu_count_is_kept_until_an_audited_change(cast, client_for, reported_investigation):
+    """Kept per user while nothing is audited (portal.hooks.work_count): the next page
+    makes no UNION; acknowledging (a service, audited) is counted at once."""
+    client = client_for("tj_contact")
+    before = work_badge(client)
+    assert before >= 1
+    with CaptureQueriesContext(connection) as queries:
+        assert work_badge(client) == before
+    assert not [query for query in queries if " UNION " in query["sql"]]
+    kit.acknowledge(reported_investigation, cast["tj_contact"])
+    with CaptureQueriesContext(connection) as queries:
+        assert work_badge(client) == before - 1
+    assert len([query for query in queries if " UNION " in query["sql"]]) == 1
 
 
 def test_an_item_missing_a_parameter_shows_a_dash_not_the_placeholder(cast):

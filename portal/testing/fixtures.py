@@ -113,6 +113,15 @@ def _a_cache_of_its_own_per_worker(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_work_count_kept():
+    """The menu's work count is kept per process (``portal.hooks.work_count``): a test
+    starts with none kept by the one before, whose rows were rolled back."""
+    from portal import hooks
+
+    hooks.forget_work_counts()
+
+
+@pytest.fixture(autouse=True)
 def _no_language_left_behind():
     """A view that activates a language (``?lang=`` on the public pages) leaves it active
     in the thread after the request: the next test would read its strings in it."""
