@@ -49,8 +49,10 @@ from functools import cached_property
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -105,6 +107,64 @@ def _medians(records, end: str, start: str) -> list[dict]:
         {"month": month, "side": side, "n": len(values), "median": statistics.median(values)}
         for (month, side), values in durations.items()
     ]
+
+
+def _two_months(records, start, end, *, first: str, second: str, second_when: Q, counts: dict[str, Q]):
+    """What one record kind gives by two of its dates: per month of ``first`` (sharing)
+    and originating side, the ``counts`` (``{name: condition}``, an empty condition for
+    every record); and per month of ``second`` (the result, the acknowledgement) and
+    side, for the records meeting ``second_when``, how many and the median of
+    ``second - first``. Returns ``(by_first, by_second)``, lists of dicts with ``month``
+    and ``side``.
+
+    On PostgreSQL one scan with ``GROUPING SETS`` over the restricted rows: the join to
+    the grants is most of each query's time at 100,000 records, so it is made once per
+    kind, not once per date. Elsewhere, the two grouped queries of the ORM."""
+    in_first = _period_filter(first, start, end)
+    in_second = _period_filter(second, start, end) & Q(**{f"{second}__isnull": False}) & second_when
+    if connections[records.db].vendor != "postgresql":
+        by_first = (
+            records.filter(in_first)
+            .values(month=_month(first), side=F("origin_side"))
+            .annotate(**{name: Count("pk", filter=q) if q else Count("pk") for name, q in counts.items()})
+            .order_by()
+        )
+        return list(by_first), _medians(records.filter(in_second), second, first)
+    flags = {
+        f"counts_{name}": ExpressionWrapper(q, output_field=BooleanField()) if q else Value(True)
+        for name, q in counts.items()
+    }
+    inner = (
+        records.filter(in_first | in_second)
+        .annotate(
+            first_month=Case(When(in_first, then=_month(first)), output_field=DateTimeField()),
+            second_month=Case(When(in_second, then=_month(second)), output_field=DateTimeField()),
+            duration=_interval(second, first),
+            **flags,
+        )
+        .values("first_month", "second_month", "origin_side", "duration", *flags)
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    filtered = "".join(f', COUNT(*) FILTER (WHERE "counts_{name}") AS "{name}"' for name in counts)
+    query = (
+        'SELECT GROUPING("first_month"), "first_month", "second_month", "origin_side", COUNT(*)'  # noqa: S608
+        f'{filtered}, percentile_cont(0.5) WITHIN GROUP (ORDER BY "duration") '
+        f"FROM ({sql}) AS rows "  # the ORM's own SQL of the restricted rows, with its parameters
+        'GROUP BY GROUPING SETS (("first_month", "origin_side"), ("second_month", "origin_side"))'
+    )
+    by_first, by_second = [], []
+    with connections[records.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for by_second_month, first_month, second_month, side, n, *values in cursor.fetchall():
+            *counted, median = values
+            if by_second_month and second_month is not None:
+                by_second.append({"month": second_month, "side": side, "n": n, "median": median})
+            elif not by_second_month and first_month is not None:
+                by_first.append(
+                    {"month": first_month, "side": side, **dict(zip(counts, counted, strict=True))}
+                )
+    return by_first, by_second
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -421,20 +481,14 @@ def investigation_figures(reader: _Reader, start, end, months) -> list[Figure]:
     from agencies.choices import InvestigationStatus
     from agencies.models import Investigation
 
-    records = reader.records(Investigation)
-    opened = (
-        records.filter(_period_filter("shared_at", start, end))
-        .values(month=_month("shared_at"), side=F("origin_side"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    closed_q = Q(stage=InvestigationStatus.RESULT_SENT) & reader.part(Investigation, "counterpart")
-    closed = _medians(
-        records.filter(closed_q, result_sent_at__isnull=False).filter(
-            _period_filter("result_sent_at", start, end)
-        ),
-        "result_sent_at",
-        "shared_at",
+    opened, closed = _two_months(
+        reader.records(Investigation),
+        start,
+        end,
+        first="shared_at",
+        second="result_sent_at",
+        second_when=Q(stage=InvestigationStatus.RESULT_SENT) & reader.part(Investigation, "counterpart"),
+        counts={"n": Q()},
     )
     counts, times = {}, {}
     for row in opened:
@@ -481,24 +535,16 @@ def broker_figures(reader: _Reader, start, end, months) -> list[Figure]:
     from brokers.choices import Category
     from brokers.models import MisconductReport
 
-    records = reader.records(MisconductReport)
     origin = reader.part(MisconductReport, "origin")
-    by_category = {
-        category.value: Count("pk", filter=Q(categories__contains=category.value) & origin)
-        for category in Category
-    }
-    reported = (
-        records.filter(_period_filter("shared_at", start, end))
-        .values(month=_month("shared_at"), side=F("origin_side"))
-        .annotate(**by_category)
-        .order_by()
-    )
-    acknowledged = _medians(
-        records.filter(reader.part(MisconductReport, "counterpart"), acknowledged_at__isnull=False).filter(
-            _period_filter("acknowledged_at", start, end)
-        ),
-        "acknowledged_at",
-        "shared_at",
+    by_category = {category.value: Q(categories__contains=category.value) & origin for category in Category}
+    reported, acknowledged = _two_months(
+        reader.records(MisconductReport),
+        start,
+        end,
+        first="shared_at",
+        second="acknowledged_at",
+        second_when=reader.part(MisconductReport, "counterpart"),
+        counts=by_category,
     )
     counts, times = {}, {}
     for row in reported:
