@@ -22,6 +22,9 @@ class CellSerializer(serializers.Serializer):
     count = serializers.IntegerField(required=False, allow_null=True)
     median = serializers.FloatField(required=False, allow_null=True)
     fewer_than = serializers.IntegerField(allow_null=True)
+    withheld = serializers.BooleanField(
+        required=False, help_text="A total not shown to a third party: a cell of its column is suppressed."
+    )
 
 
 class ColumnSerializer(serializers.Serializer):
@@ -58,7 +61,8 @@ class StatisticsSerializer(serializers.Serializer):
 
 
 def _cell(cell, unit: str) -> dict:
-    return {("count" if unit == COUNT else "median"): cell.value, "fewer_than": cell.fewer_than}
+    shown = {("count" if unit == COUNT else "median"): cell.value, "fewer_than": cell.fewer_than}
+    return {**shown, "withheld": True} if cell.withheld else shown
 
 
 def as_data(statistics) -> dict:

@@ -34,7 +34,8 @@ side's consent, an acknowledgement, a result or an answer the other side's. A fi
 built from fewer than ``statistics_minimum`` records is shown to it as "fewer than N"
 (zero included: an empty month is a figure from fewer than N records too), a median
 from fewer than N durations likewise; a column's total is shown only when none of its
-cells is suppressed, so that no suppressed cell can be recomputed from it.
+cells is suppressed ("not shown" otherwise), so that no suppressed cell can be recomputed
+from it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from django.db.models import (
 )
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import TruncMonth
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import RecordStatus
@@ -201,12 +203,16 @@ class Cell:
 
     value: int | float | None
     fewer_than: int | None = None
+    #: A total not shown to a third party because a cell of its column is suppressed.
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return self.fewer_than is not None
+        return self.fewer_than is not None or self.withheld
 
     def __str__(self) -> str:
+        if self.withheld:
+            return str(_("not shown"))
         if self.fewer_than is not None:
             return str(_("fewer than %(n)s") % {"n": self.fewer_than})
         if self.value is None:
@@ -244,7 +250,6 @@ class Figure:
     rows: list[Row]
     totals: list[Cell] | None = None
     chart_kind: str = "bar"  # "bar" for counts, "line" for medians
-    suppressed_note: str = ""
 
     @property
     def unit(self) -> str:
@@ -396,7 +401,7 @@ def _totals(reader: _Reader, columns, rows, found) -> list[Cell]:
             totals.append(Cell(None))
             continue
         if any(row.cells[index].suppressed for row in rows):
-            totals.append(Cell(None, reader.minimum))
+            totals.append(Cell(None, withheld=True))
             continue
         totals.append(Cell(sum(found.get((row.month, column.key), (0, 0))[0] for row in rows)))
     return totals
@@ -404,7 +409,7 @@ def _totals(reader: _Reader, columns, rows, found) -> list[Cell]:
 
 def _side_columns(reader: _Reader, measures, sides=None, unit=COUNT) -> list[Column]:
     return [
-        Column(f"{side.code}.{key}", side.code, key, f"{side.name} — {label}", unit)
+        Column(f"{side.code}.{key}", side.code, key, f"{capfirst(side.name)} — {label}", unit)
         for side in (sides if sides is not None else reader.sides)
         for key, label in measures
     ]

@@ -227,10 +227,12 @@ def test_a_third_party_sees_only_what_was_disclosed_and_small_figures_suppressed
     assert small.fewer_than == 5
     for figure in small.figures:  # every figure has fewer than five records behind it
         assert all(cell.suppressed for row in figure.rows for cell in row.cells), figure.key
-        assert all(cell.suppressed or cell.value is None for cell in figure.totals or ())
+        # No total lets a suppressed cell be recomputed: it is not shown either.
+        assert all(cell.withheld or cell.value is None for cell in figure.totals or ())
     page = client_for("embassy_viewer").get("/notices/statistics/")
     assert page.status_code == 200
-    assert "fewer than 5" in page.content.decode() and MARKER not in page.content.decode()
+    assert "fewer than 5" in page.content.decode() and "not shown" in page.content.decode()
+    assert MARKER not in page.content.decode()
     api = client_for("embassy_viewer").get("/api/v1/statistics/").json()
     orders = next(f for f in api["figures"] if f["key"] == "orders")
     assert orders["rows"][-1]["cells"][0] == {"count": None, "fewer_than": 5}
@@ -240,6 +242,8 @@ def test_a_third_party_sees_only_what_was_disclosed_and_small_figures_suppressed
     NoticeTerms.objects.create(memorandum=memorandum, statistics_minimum=1)
     exact = compute(viewer, memorandum=memorandum, start=world["last"], end=world["now"])
     assert cells(exact, "orders")[(now, f"{jp}.issued")] == 1
+    # Last month's zero is "fewer than 1": the total (which would give it back) is withheld.
+    assert [cell.withheld for cell in exact.figure("orders").totals] == [True, True]
     assert cells(exact, "broker-acknowledgement")[(now, f"{tj}.median")] == 6.0
     assert cells(exact, "broker-reports")[(now, f"{tj}.a")] == "<1"
     assert cells(exact, "investigations")[(now, f"{jp}.opened")] == "<1"
