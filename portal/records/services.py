@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from portal import audit, inbox, notifications, outbox
 from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput, PermissionDenied
 from portal.i18n import renderings
 from portal.models import DisclosureConsent, Organization, Side, User
+from portal.querysets import group_permission_model, permission_id
 from portal.timezones import today_for, zone_for_country
 from portal.uploads import check_upload, safe_basename
 
@@ -38,8 +39,28 @@ def _perm(model, action: str) -> str:
 
 def grant(record, organization: Organization, *actions: str) -> None:
     """Give an organization's group object permissions on a record."""
-    for action in actions:
-        assign_perm(_perm(type(record), action), organization.group, record)
+    grant_all(record, [organization], *actions)
+
+
+def grant_all(record, organizations, *actions: str) -> None:
+    """Give every organization's group the object permissions on a record, in one
+    statement: sharing grants a dozen organizations, and guardian's ``assign_perm``,
+    three queries a grant, was most of a share's time. A grant held already is kept."""
+    model = type(record)
+    table = group_permission_model(model)
+    where = (
+        {"content_type": ContentType.objects.get_for_model(model), "object_pk": str(record.pk)}
+        if table.objects.is_generic()
+        else {"content_object_id": record.pk}
+    )
+    table.objects.bulk_create(
+        [
+            table(group_id=organization.group_id, permission_id=permission_id(model, action), **where)
+            for organization in organizations
+            for action in actions
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def revoke(record, organization: Organization, *actions: str) -> None:
@@ -140,8 +161,7 @@ def share_record(record: SharedRecord, actor: User, *, notify_kind: str | None =
             record.shared_at = timezone.now()
             change.save_fields("shared_at")
         readers = Organization.objects.filter(side__memorandum_id=record.memorandum_id).of_sides()
-        for organization in readers:
-            grant(record, organization, "view")
+        grant_all(record, readers, "view")
         revoke(record, record.origin, "change")
         if notify_kind:
             counterpart = _contact_point_of(policies.receiving_side_id(record))
