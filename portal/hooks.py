@@ -190,20 +190,26 @@ def work_count(user) -> int:
 
     from django.utils import timezone
 
+    now = time.monotonic()
+    # A user no card asks anything of (a third party) costs no query at all.
+    workless = _WORK_COUNTS.get((user.pk, user.date_joined))
+    if workless is not None and now - workless[0] < WORK_COUNT_SECONDS:
+        return 0
     key = (user.pk, user.date_joined, timezone.localdate(), _work_generation())
     kept = _WORK_COUNTS.get(key)
-    now = time.monotonic()
     if kept is not None and now - kept[0] < WORK_COUNT_SECONDS:
         return kept[1]
-    count = _count_work(user)
+    parts = _work_parts(user)
+    count = min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1) if parts else 0
     if len(_WORK_COUNTS) >= WORK_COUNT_KEPT:
         _WORK_COUNTS.clear()
-    _WORK_COUNTS[key] = (now, count)
+    _WORK_COUNTS[key if parts else (user.pk, user.date_joined)] = (now, count)
     return count
 
 
-def _count_work(user) -> int:
-    """The count itself: one ``UNION`` query, whatever the number of cards and kinds."""
+def _work_parts(user) -> list:
+    """The parts of the count's ``UNION``: one query, whatever the number of cards and
+    kinds; none when no card asks ``user`` to act."""
     from django.db import connections
     from django.db.models import CharField, Value
 
@@ -216,9 +222,7 @@ def _count_work(user) -> int:
             if connections[part.db].features.supports_slicing_ordering_in_compound:
                 part = part[: WORK_COUNT_CAP + 1]
             parts.append(part)
-    if not parts:
-        return 0
-    return min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1)
+    return parts
 
 
 def nav_items_for(user) -> list[NavItem]:
