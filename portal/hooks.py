@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .kept import KeptUntilChange
+
 #: (prefix, module) of officer URLs, included at ``/<prefix>``.
 URLS: list[tuple[str, str]] = []
 #: (prefix, module) of public URLs, included at ``/public/<prefix>`` in the ``public`` namespace.
@@ -154,27 +156,20 @@ def officers_only(user) -> bool:
 WORK_COUNT_CAP = 99
 
 
-#: Counts kept in this process: {key: (counted at, count)} (``work_count``).
-_WORK_COUNTS: dict[tuple, tuple[float, int]] = {}
-#: How long a kept count is trusted at most, and how many are kept.
+#: How long a kept count is trusted at most, and how many are kept (``work_count``).
 WORK_COUNT_SECONDS = 60
 WORK_COUNT_KEPT = 4096
+#: Users no card asks anything of (a third party): {(pk, date joined): when found}.
+_WORKLESS: dict[tuple, float] = {}
 
 
-def _work_generation():
-    """What changes whenever the work can have changed: the newest audit entry. Every
-    service that shares, acknowledges, assigns, dates, screens or certifies writes one
-    in its transaction (DESIGN.md, principle 6), so a count read under the same newest
-    entry, on the same day, is still the count. Its id and time: an id given again
-    after a rolled-back transaction (SQLite) comes with another time."""
-    from .models import AuditEntry
-
-    return AuditEntry._base_manager.order_by("-pk").values_list("pk", "at").first()
+_KEPT_COUNTS = KeptUntilChange(seconds=WORK_COUNT_SECONDS, size=WORK_COUNT_KEPT)
 
 
 def forget_work_counts() -> None:
     """Drop the counts this process keeps (tests start from none)."""
-    _WORK_COUNTS.clear()
+    _WORKLESS.clear()
+    _KEPT_COUNTS.forget()
 
 
 def work_count(user) -> int:
@@ -183,28 +178,25 @@ def work_count(user) -> int:
 
     Every officer page shows it, and building the ``UNION`` of every card's
     ``restrict()`` querysets was most of such a page's time (four cards × every record
-    kind). The count is kept in this process for the user, their day and the newest
-    audit entry (``_work_generation``: one index read), at most ``WORK_COUNT_SECONDS``;
-    in memory, so no page waits on Redis."""
+    kind). The count is kept in this process for the user and their day until the next
+    audited change (``portal.kept``), at most ``WORK_COUNT_SECONDS``."""
     import time
 
     from django.utils import timezone
 
-    now = time.monotonic()
     # A user no card asks anything of (a third party) costs no query at all.
-    workless = _WORK_COUNTS.get((user.pk, user.date_joined))
-    if workless is not None and now - workless[0] < WORK_COUNT_SECONDS:
+    found = _WORKLESS.get((user.pk, user.date_joined))
+    if found is not None and time.monotonic() - found < WORK_COUNT_SECONDS:
         return 0
-    key = (user.pk, user.date_joined, timezone.localdate(), _work_generation())
-    kept = _WORK_COUNTS.get(key)
-    if kept is not None and now - kept[0] < WORK_COUNT_SECONDS:
-        return kept[1]
-    parts = _work_parts(user)
-    count = min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1) if parts else 0
-    if len(_WORK_COUNTS) >= WORK_COUNT_KEPT:
-        _WORK_COUNTS.clear()
-    _WORK_COUNTS[key if parts else (user.pk, user.date_joined)] = (now, count)
-    return count
+
+    def count() -> int:
+        parts = _work_parts(user)
+        if not parts:
+            _WORKLESS[(user.pk, user.date_joined)] = time.monotonic()
+            return 0
+        return min(parts[0].union(*parts[1:]).count(), WORK_COUNT_CAP + 1)
+
+    return _KEPT_COUNTS.get((user.pk, user.date_joined, timezone.localdate()), count)
 
 
 def _work_parts(user) -> list:

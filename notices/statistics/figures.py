@@ -67,9 +67,11 @@ from django.db.models import (
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import TruncMonth
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import RecordStatus
+from portal.kept import KeptUntilChange
 from portal.timezones import default_zone
 
 COUNT = "records"
@@ -673,13 +675,38 @@ def _hours(value: dt.timedelta | None) -> float | None:
     return round(value.total_seconds() / 3600, 1) if value is not None else None
 
 
+#: An organization's figures, kept until the next audited change (``portal.kept``): what
+#: its officers read is what its group was granted, and every share, acknowledgement,
+#: answer, result and certification is audited. At 100,000 records of each kind the
+#: figures are ~0.5 s of grouped scans over the grants; read again, nothing.
+_KEPT = KeptUntilChange(seconds=300, size=256)
+
+
 def compute(user, *, memorandum, start: dt.date, end: dt.date) -> Statistics:
     """The figures ``user`` may read for the months from ``start`` to ``end`` (both
     included; any day of a month stands for the month): a constant number of queries,
-    one grouped aggregate per figure and date. Charts are drawn when first asked for."""
+    one grouped aggregate per figure and date. Charts are drawn when first asked for.
+
+    The figures of a side's organization are kept for its officers (they read what
+    its group was granted, ``restrict()``); a third party's are never kept — a consent
+    that lapses changes them with no audited write."""
     start, end = month_start(start), month_start(end)
     if start > end:
         raise ValueError("start after end")
+    organization = getattr(user, "organization", None) if getattr(user, "organization_id", None) else None
+    if not user.is_active:
+        return _compute(user, memorandum, start, end)
+    if user.is_superuser:
+        who = "superuser"
+    elif organization is not None and not organization.is_third_party:
+        who = organization.group_id
+    else:
+        return _compute(user, memorandum, start, end)
+    key = (who, memorandum.pk, start, end, get_language())
+    return _KEPT.get(key, lambda: _compute(user, memorandum, start, end))
+
+
+def _compute(user, memorandum, start: dt.date, end: dt.date) -> Statistics:
     reader = _Reader(user, memorandum)
     months = months_between(start, end)
     figures = [

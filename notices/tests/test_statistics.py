@@ -29,6 +29,7 @@ from notices.orders import services as order_services
 from notices.orders.testing import facts as order_facts
 from notices.statistics import charts
 from notices.statistics.figures import add_months, compute, month_start
+from portal.kept import KeptUntilChange
 from portal.models import Organization
 from portal.records import services as kit
 from portal.timezones import default_zone
@@ -295,6 +296,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(cast, client_for, dja
     client.get("/notices/statistics/")  # warm the per-process caches (permission ids)
 
     def queries() -> int:
+        KeptUntilChange.forget_all()  # counted afresh: the figures are kept until a change
         with CaptureQueriesContext(connection) as context:
             assert client.get("/notices/statistics/").status_code == 200
         return len(context)
@@ -305,8 +307,35 @@ def test_the_number_of_queries_does_not_grow_with_the_data(cast, client_for, dja
         kit.acknowledge(order, cast["tj_contact"])
         _report(cast["tj_officer"], "abcde")
     assert queries() == empty
+    KeptUntilChange.forget_all()
     with django_assert_max_num_queries(empty):
         client.get("/notices/statistics/?from=2020-01&to=2026-12")
+
+
+def test_an_organization_s_figures_are_kept_until_an_audited_change(cast):
+    """portal.kept: read again with nothing changed, the figures cost no grouped scan;
+    the next order recorded (audited) is counted at once; a third party's are never kept."""
+    period = {
+        "memorandum": cast["jp_officer"].organization.side.memorandum,
+        "start": timezone.localdate(),
+        "end": timezone.localdate(),
+    }
+
+    def orders(user) -> str:
+        return str(compute(user, **period).figure("orders").totals[0])
+
+    _order(cast["jp_officer"], issued_on=timezone.localdate())
+    assert orders(cast["jp_officer"]) == "1"
+    with CaptureQueriesContext(connection) as context:
+        assert orders(cast["jp_officer"]) == "1"
+    assert len(context) == 1  # the newest audit entry, nothing else
+    _order(cast["jp_officer"], issued_on=timezone.localdate())
+    assert orders(cast["jp_officer"]) == "2"
+    third_party = cast["embassy_viewer"]
+    compute(third_party, **period)
+    with CaptureQueriesContext(connection) as context:
+        compute(third_party, **period)
+    assert len(context) > 1
 
 
 def test_the_period_is_validated_and_the_api_gives_the_page_numbers(world, cast, client_for):

@@ -137,11 +137,14 @@ def _a_cache_of_its_own_per_worker(request):
 
 @pytest.fixture(autouse=True)
 def _no_work_count_kept():
-    """The menu's work count is kept per process (``portal.hooks.work_count``): a test
-    starts with none kept by the one before, whose rows were rolled back."""
+    """The menu's work count and other values are kept per process until the next
+    audited change (``portal.kept``): a test starts with none kept by the one before,
+    whose rows were rolled back."""
     from portal import hooks
+    from portal.kept import KeptUntilChange
 
     hooks.forget_work_counts()
+    KeptUntilChange.forget_all()
 
 
 @pytest.fixture(autouse=True)
