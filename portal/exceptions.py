@@ -19,6 +19,14 @@ class TransitionError(ServiceError):
 class InvalidInput(ServiceError):
     """A request that names something impossible (HTTP 400)."""
 
+    @classmethod
+    def about(cls, field_label, message, *, where: str = "") -> "InvalidInput":
+        """A refusal naming the field it is about ("Person 2 — date of birth: It cannot
+        be in the future."). The message is a whole translated sentence given by the
+        caller (``_("…")`` as an argument, where makemessages finds it — inside an
+        f-string it does not)."""
+        return cls(f"{where}{field_label}: {message}")
+
 
 class PermissionDenied(ServiceError, DjangoPermissionDenied):
     """A role or side that may not do this (HTTP 403 in the API and for Django)."""

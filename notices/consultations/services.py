@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from notices.models import (
     ActionItem,
@@ -39,7 +40,7 @@ from .choices import ActionItemStatus, ConsultationTopic
 CONSULTATION_FIELDS = ("kind", "starts_at", "place", "video_link")
 #: A refusal to link a record: the same words whether it does not exist or the linking
 #: user may not read it (clause 3: a refusal never confirms that a record exists).
-NOT_FOUND = "No record with the reference %(reference)s that you can read."
+NOT_FOUND = gettext_noop("No record with the reference %(reference)s that you can read.")
 
 
 def _label(model, name: str) -> str:
@@ -326,7 +327,7 @@ def add_action_item(
     ``action_item_days``; a day in the past is refused. The owning side is told."""
     description = _text(description)
     if not description:
-        raise InvalidInput(f"{_label(ActionItem, 'description')}: {_('Say what is to be done.')}")
+        raise InvalidInput.about(_label(ActionItem, "description"), _("Say what is to be done."))
     today = today_for(actor)
     with transaction.atomic():
         consultation = kit._readable(consultation, actor)

@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from portal.records.models import SharedRecord, private_storage
@@ -68,7 +69,7 @@ class ConsultationTopic(models.TextChoices):
 class ActionItemStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("action item", "Cancelled")
 
 
 class BriefingPackStatus(models.TextChoices):
@@ -101,7 +102,8 @@ class Consultation(SharedRecord):
         default=ConsultationKind.REGULAR,
     )
     starts_at = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    # Where the meeting is held; "place" alone is the places register's (portal.places).
+    place = models.CharField(pgettext_lazy("meeting", "place"), max_length=300, blank=True)
     video_link = models.URLField(
         _("video link"), max_length=500, blank=True, validators=[URLValidator(schemes=["https"]), https_only]
     )

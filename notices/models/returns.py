@@ -30,6 +30,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from portal.choices import RecordStatus
@@ -191,7 +192,10 @@ class ReturnStep(models.Model):
     hold no personal data: every reader of the request sees them."""
 
     person = models.ForeignKey(
-        ReturnPerson, verbose_name=_("person"), on_delete=models.CASCADE, related_name="steps"
+        ReturnPerson,
+        verbose_name=pgettext_lazy("return case", "person"),
+        on_delete=models.CASCADE,
+        related_name="steps",
     )
     kind = models.CharField(_("step"), max_length=30, choices=StepKind.choices)
     on = models.DateField(_("date"))

@@ -65,7 +65,7 @@ def _sector(value) -> Sector:
     elif isinstance(value, str) and value.strip():
         found = Sector.objects.filter(code=value.strip()).first()
     if found is None:
-        raise InvalidInput(f"{_label('sector')}: {_('Choose one of the SSW sectors.')}")
+        raise InvalidInput.about(_label("sector"), _("Choose one of the SSW sectors."))
     return found
 
 
@@ -185,7 +185,7 @@ def withdraw_order(order: ImprovementOrder, actor: User, *, reason: str) -> Impr
     public list shows it no more), the other side told."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(f"{_label('withdrawal_reason')}: {_('Say why the order is withdrawn.')}")
+        raise InvalidInput.about(_label("withdrawal_reason"), _("Say why the order is withdrawn."))
     with transaction.atomic():
         order = kit._readable(order, actor)
         policies.check_withdraw_order(actor, order)

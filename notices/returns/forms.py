@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.forms_base import PortalForm
 
@@ -47,7 +48,8 @@ class RequestForm(PersonForm):
 
 
 class StepForm(PortalForm):
-    person = forms.ChoiceField(label=_("Person"))
+    # "Person" alone is the brokers' natural person, as opposed to a company.
+    person = forms.ChoiceField(label=pgettext_lazy("return case", "Person"))
     kind = forms.ChoiceField(label=_("Step"), choices=StepKind.choices)
     on = forms.DateField(label=_("Date"), widget=DATE)
 

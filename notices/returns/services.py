@@ -54,7 +54,7 @@ def _date(value, label: str, where: str):
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(f"{where}{label}: {_('Give a date as YYYY-MM-DD.')}")
+    raise InvalidInput.about(label, _("Give a date as YYYY-MM-DD."), where=where)
 
 
 def _person_facts(fields: dict, number: int) -> dict:
@@ -77,20 +77,21 @@ def _person_facts(fields: dict, number: int) -> dict:
     born = _date(facts["date_of_birth"], _label(ReturnPerson, "date_of_birth"), where)
     today = today_in("JP")
     if born > today:
-        raise InvalidInput(
-            f"{where}{_label(ReturnPerson, 'date_of_birth')}: {_('It cannot be in the future.')}"
+        raise InvalidInput.about(
+            _label(ReturnPerson, "date_of_birth"), _("It cannot be in the future."), where=where
         )
     if born.year < 1900:
-        raise InvalidInput(f"{where}{_label(ReturnPerson, 'date_of_birth')}: {_('Check the year.')}")
+        raise InvalidInput.about(_label(ReturnPerson, "date_of_birth"), _("Check the year."), where=where)
     facts["date_of_birth"] = born
     if facts["residence_status"] not in ResidenceStatus.values:
-        raise InvalidInput(
-            f"{where}{_label(ReturnPerson, 'residence_status')}: "
-            f"{_('Choose Specified Skilled Worker (i) or (ii).')}"
+        raise InvalidInput.about(
+            _label(ReturnPerson, "residence_status"),
+            _("Choose Specified Skilled Worker (i) or (ii)."),
+            where=where,
         )
     for name, limit in (("full_name", 200),):
         if len(facts[name]) > limit:
-            raise InvalidInput(f"{where}{_label(ReturnPerson, name)}: {_('It is too long.')}")
+            raise InvalidInput.about(_label(ReturnPerson, name), _("It is too long."), where=where)
     return facts
 
 
@@ -106,7 +107,7 @@ def _embassy(value) -> Organization:
     else:
         found = embassies.filter(code=str(value).strip()).first()
     if found is None:
-        raise InvalidInput(f"{_label(ReturnRequest, 'embassy')}: {_('Choose the embassy that assists.')}")
+        raise InvalidInput.about(_label(ReturnRequest, "embassy"), _("Choose the embassy that assists."))
     return found
 
 
@@ -142,7 +143,7 @@ def create_request(actor: User, *, persons: list[dict], embassy=None, due_on=Non
     if due_on not in (None, ""):
         due_on = _date(due_on, _label(ReturnRequest, "due_on"), "")
         if due_on < today_in("JP"):
-            raise InvalidInput(f"{_label(ReturnRequest, 'due_on')}: {_('It cannot be in the past.')}")
+            raise InvalidInput.about(_label(ReturnRequest, "due_on"), _("It cannot be in the past."))
     else:
         due_on = None
     with transaction.atomic():
@@ -188,7 +189,7 @@ def _person_of(record, person) -> ReturnPerson:
     if isinstance(person, int) or (isinstance(person, str) and person.isdigit()):
         found = record.persons.filter(pk=int(person)).first()
     if found is None:
-        raise InvalidInput(f"{_label(ReturnStep, 'person')}: {_('Choose a person on this request.')}")
+        raise InvalidInput.about(_label(ReturnStep, "person"), _("Choose a person on this request."))
     return found
 
 
@@ -198,11 +199,11 @@ def record_step(record: ReturnRequest, actor: User, *, person, kind: str, on) ->
     passport was issued), and the return needs the passport issued first. When every
     person has returned, the case closes by itself."""
     if kind not in StepKind.values:
-        raise InvalidInput(f"{_label(ReturnStep, 'kind')}: {_('Choose one of the steps.')}")
+        raise InvalidInput.about(_label(ReturnStep, "kind"), _("Choose one of the steps."))
     kind = StepKind(kind)
     on = _date(on, _label(ReturnStep, "on"), "")
     if on > today_in("JP"):
-        raise InvalidInput(f"{_label(ReturnStep, 'on')}: {_('A step cannot be dated in the future.')}")
+        raise InvalidInput.about(_label(ReturnStep, "on"), _("A step cannot be dated in the future."))
     with transaction.atomic():
         record = kit._readable(record, actor)
         policies.check_record_step(actor, record)
@@ -222,14 +223,16 @@ def record_step(record: ReturnRequest, actor: User, *, person, kind: str, on) ->
         for other, step in steps.items():
             earlier = STEP_ORDER[other] < STEP_ORDER[kind]
             if (earlier and step.on > on) or (not earlier and step.on < on):
+                # Two whole sentences: a "before"/"after" put into one reads wrongly in
+                # languages that order or inflect it otherwise.
+                message = (
+                    _("“%(step)s” cannot be dated before “%(other)s” (%(date)s).")
+                    if earlier
+                    else _("“%(step)s” cannot be dated after “%(other)s” (%(date)s).")
+                )
                 raise InvalidInput(
-                    _("“%(step)s” cannot be dated %(relation)s “%(other)s” (%(date)s).")
-                    % {
-                        "step": kind.label,
-                        "relation": _("before") if earlier else _("after"),
-                        "other": StepKind(other).label,
-                        "date": step.on.isoformat(),
-                    }
+                    message
+                    % {"step": kind.label, "other": StepKind(other).label, "date": step.on.isoformat()}
                 )
         step = ReturnStep.objects.create(
             person=person, kind=kind, on=on, recorded_by=actor, organization=actor.organization
@@ -277,7 +280,7 @@ def close_request(
     period after."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(f"{_label(ReturnRequest, 'closure_reason')}: {_('Say why the case is closed.')}")
+        raise InvalidInput.about(_label(ReturnRequest, "closure_reason"), _("Say why the case is closed."))
     with transaction.atomic():
         record = kit._readable(record, actor)
         (policies.check_withdraw if withdraw else policies.check_close)(actor, record)

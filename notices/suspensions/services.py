@@ -58,7 +58,7 @@ def _sector(value) -> Sector:
     elif isinstance(value, str) and value.strip():
         found = Sector.objects.filter(code=value.strip()).first()
     if found is None:
-        raise InvalidInput(f"{_label('sector')}: {_('Choose one of the SSW sectors.')}")
+        raise InvalidInput.about(_label("sector"), _("Choose one of the SSW sectors."))
     return found
 
 
@@ -67,7 +67,7 @@ def _date(name: str, value) -> dt.date:
         return value
     parsed = parse_date(value) if isinstance(value, str) else None
     if parsed is None:
-        raise InvalidInput(f"{_label(name)}: {_('Enter a date as YYYY-MM-DD.')}")
+        raise InvalidInput.about(_label(name), _("Enter a date as YYYY-MM-DD."))
     return parsed
 
 
@@ -224,7 +224,7 @@ def lift_suspension(
     the public lists show it no more, the other side is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(f"{_label('lifting_reason')}: {_('Say why the suspension is lifted.')}")
+        raise InvalidInput.about(_label("lifting_reason"), _("Say why the suspension is lifted."))
     if lifted_on in (None, ""):
         raise InvalidInput(_("Missing: %(fields)s.") % {"fields": _label("lifted_on")})
     lifted_on = _date("lifted_on", lifted_on)
