@@ -46,11 +46,24 @@ class CanaryConsultationFactory(_canary.RecordFactory):
         }
         if shared:
             record = services.schedule_consultation(officer, **given)
+            self.add_parts(record, officer, values.get("place") or "Canary")
         else:
             record = kit.create_record(model, officer, **given)
         if minutes is not None:
             model.objects.filter(pk=record.pk).update(minutes=minutes)
         return model.objects.get(pk=record.pk)
+
+    @staticmethod
+    def add_parts(record, officer, text: str) -> None:
+        """What the calling side's officer adds to a shared consultation — a participant,
+        an agenda item, an action item, a briefing pack (rendered when the crawl drains
+        the outbox) — each carrying ``text``, a marker of the calling side's part, so
+        that their pages, the API and the pack's PDF are read for it too."""
+        side = officer.organization.side
+        services.add_participant(record, officer, name=text, title=text, sits_for=side)
+        services.add_agenda_item(record, officer, topic="a", title=text, notes=text)
+        services.add_action_item(record, officer, description=text, owner_side=side)
+        services.request_pack(record, officer, language="en")
 
 
 def _register_canary() -> None:

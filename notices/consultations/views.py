@@ -170,7 +170,7 @@ class LinkView(_ConsultationFormView):
     form_class = LinkForm
 
     def perform(self, form):
-        item = AgendaItem.objects.filter(consultation=self.object, pk=self.kwargs["item"]).first()
+        item = AgendaItem.objects.filter(consultation=self.object, pk=self.kwargs["agenda_item"]).first()
         if item is None:
             raise Http404
         services.link_record(item, self.request.user, form.cleaned_data["reference"])
@@ -220,7 +220,7 @@ class CloseActionItemView(_ConsultationFormView):
     form_class = CloseActionItemForm
 
     def perform(self, form):
-        item = ActionItem.objects.filter(consultation=self.object, pk=self.kwargs["item"]).first()
+        item = ActionItem.objects.filter(consultation=self.object, pk=self.kwargs["action_item"]).first()
         if item is None:
             raise Http404
         services.close_action_item(item, self.request.user, status=form.cleaned_data["status"])
