@@ -23,8 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-# Not this folder first: bench/statistics.py would shadow the standard library's module.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
