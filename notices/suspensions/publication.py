@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import RecordStatus
-from portal.i18n import pick
+from portal.i18n import pick, renderings
 from portal.publication import lists, publishing
 
 from .choices import SuspensionState
@@ -166,17 +166,7 @@ class SuspensionList(lists.PublishedList):
     def read_meta(self, memorandum) -> dict:
         from agencies.models import Sector
 
-        return {
-            "sectors": {
-                sector.code: {
-                    "ja": sector.name_ja,
-                    "en": sector.name_en,
-                    "ru": sector.name_ru,
-                    "tg": sector.name_tg,
-                }
-                for sector in Sector.objects.order_by("code")
-            }
-        }
+        return {"sectors": {sector.code: renderings(sector) for sector in Sector.objects.order_by("code")}}
 
     def former_keys(self, memorandum, ids) -> set[str]:
         from notices.models import AcceptanceSuspension
