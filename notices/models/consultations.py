@@ -125,10 +125,21 @@ class Consultation(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("notices:consultation", args=[self.pk])
 
+    #: The years a consultation can be held in: a date outside is a typing error (the
+    #: year 190 has no time-zone offset in whole minutes, which RFC 3339 needs).
+    YEARS = (2000, 2100)
+
     def clean(self) -> None:
         super().clean()
         if not self.place and not self.video_link:
             raise ValidationError(_("Give the place or the video link of the consultation."))
+        if self.starts_at and not self.YEARS[0] <= self.starts_at.year <= self.YEARS[1]:
+            raise ValidationError(
+                {
+                    "starts_at": _("Give a date from %(first)s to %(last)s.")
+                    % {"first": self.YEARS[0], "last": self.YEARS[1]}
+                }
+            )
 
     @property
     def minutes_sha256(self) -> str:

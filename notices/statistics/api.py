@@ -5,6 +5,7 @@ counted from what the caller may read. A cell suppressed for a third party is
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -99,8 +100,17 @@ def as_data(statistics) -> dict:
     }
 
 
+class _OneObject(AutoSchema):
+    """The route's ``list`` answers one object (the figures), not a list of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class StatisticsViewSet(viewsets.ViewSet):
     """Counted per month and per originating side from the records the caller may read."""
+
+    schema = _OneObject()
 
     @extend_schema(
         summary="Statistics per month and side",
