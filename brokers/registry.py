@@ -73,6 +73,7 @@ def register() -> None:
     # Acknowledging a report resolves the item that announced it (portal.inbox).
     inbox.resolves("acknowledge", "brokers.reported", "brokers.acknowledge_reminder")
     for name, label in AUDIT_ACTIONS.items():
-        audit.register(name, label)
+        # A reading, not a change: what others read stays as it was (portal.kept).
+        audit.register(name, label, read=name == "report.exported")
     for kind, message in NOTIFICATION_KINDS.items():
         notifications.register(kind, message)

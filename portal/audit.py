@@ -70,8 +70,34 @@ ACTIONS: dict[str, Any] = {
 }
 
 
-def register(name: str, label: Any) -> None:
+#: Actions that record a reading, not a change (who read, downloaded, was refused, signed
+#: in): ``portal.kept`` keeps a value until the next entry that is not one of these. The
+#: core's most frequent are also left out of the index ``audit_changes`` (migration 0013).
+CORE_READ_ACTIONS = (
+    "record.read",
+    "authz.denied",
+    "file.downloaded",
+    "notification.read",
+    "auth.login",
+    "auth.logout",
+)
+READ_ACTIONS: set[str] = {
+    *CORE_READ_ACTIONS,
+    "auth.login_failed",
+    "auth.session_expired",
+    "auth.session_ended",
+    "auth.otp_verified",
+    "auth.otp_failed",
+    "audit.exported",
+}
+
+
+def register(name: str, label: Any, *, read: bool = False) -> None:
+    """Name an action an app audits; ``read``: it records a reading (an export, a
+    download, a view of personal data), which changes nothing of what others read."""
     ACTIONS[name] = label
+    if read:
+        READ_ACTIONS.add(name)
 
 
 # --- The hash chain --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every service that changes what officers read writes its audit entry in the same
 transaction (DESIGN.md, principle 6), so the newest audit entry stands for "nothing has
 changed since": a value computed under it is still right while it stays the newest. Read
-it with one index lookup, and a menu count or a page of statistics computed from
+it with one index lookup (readings — a record read, a download — are not changes), and a menu count or a page of statistics computed from
 thousands of restricted rows is computed once per change instead of once per page.
 
 In the process's memory, not Redis: no page waits on a silent Redis for it
@@ -19,11 +19,19 @@ from typing import Any
 
 
 def newest_change():
-    """The newest audit entry's id and time (an id given again after a rolled-back
-    transaction, as SQLite does, comes with another time)."""
+    """The newest audit entry that records a change, not a reading (every detail page
+    audits its read: ``audit.READ_ACTIONS``), by its id and time (an id given again after
+    a rolled-back transaction, as SQLite does, comes with another time). The partial
+    index ``audit_changes`` leaves the core's reads out, so this is one index step."""
+    from .audit import READ_ACTIONS
     from .models import AuditEntry
 
-    return AuditEntry._base_manager.order_by("-pk").values_list("pk", "at").first()
+    return (
+        AuditEntry._base_manager.exclude(action__in=sorted(READ_ACTIONS))
+        .order_by("-pk")
+        .values_list("pk", "at")
+        .first()
+    )
 
 
 class KeptUntilChange:

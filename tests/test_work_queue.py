@@ -445,11 +445,16 @@ def test_the_menu_count_is_one_query(cast, client_for):
 
 
 def test_the_menu_count_is_kept_until_an_audited_change(cast, client_for, reported_investigation):
-    """Kept per user while nothing is audited (portal.hooks.work_count): the next page
-    makes no UNION; acknowledging (a service, audited) is counted at once."""
+    """Kept per user until the next audited change (portal.kept): the next page, even
+    after a record is read, makes no UNION; acknowledging (a service, audited) is counted
+    at once."""
     client = client_for("tj_contact")
     before = work_badge(client)
     assert before >= 1
+    # Another officer reading the record is audited ("record.read"), and is no change:
+    # still kept.
+    assert client_for("jp_contact").get(reported_investigation.get_absolute_url()).status_code == 200
+    assert AuditEntry.objects.order_by("-pk").first().action == "record.read"
     with CaptureQueriesContext(connection) as queries:
         assert work_badge(client) == before
     assert not [query for query in queries if " UNION " in query["sql"]]

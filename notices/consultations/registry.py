@@ -81,7 +81,8 @@ def register() -> None:
     hooks.register_task_route("notices.consultations.tasks.render_briefing_pack", queue="documents")
     hooks.register_seeder(seed_demo, order=45)
     for name, label in AUDIT_ACTIONS.items():
-        audit.register(name, label)
+        # A reading, not a change: what others read stays as it was (portal.kept).
+        audit.register(name, label, read=name == "consultation.pack_downloaded")
     for kind, message in NOTIFICATION_KINDS.items():
         notifications.register(kind, message)
     for action, label in EVENTS.items():

@@ -88,7 +88,8 @@ def register() -> None:
     hooks.register_home_card(hooks.HomeCard("notices/returns/cards/embassy.html", embassy_card, 60))
     inbox.resolves("acknowledge", "notices.return_requested")
     for name, label in AUDIT_ACTIONS.items():
-        audit.register(name, label)
+        # A reading, not a change: what others read stays as it was (portal.kept).
+        audit.register(name, label, read=name == "return.personal_data_viewed")
     for kind, message in NOTIFICATION_KINDS.items():
         notifications.register(kind, message)
     for action, label in EVENT_STEPS.items():
