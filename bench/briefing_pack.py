@@ -131,6 +131,12 @@ def fill(model, officers) -> None:
                     status=RecordStatus.SHARED,
                     shared_at=created + dt.timedelta(hours=2),
                     **{f.name: _value(f, number) for f in required},
+                    # One suspension in force per sector: the filled ones were lifted.
+                    **(
+                        {"state": "lifted", "lifted_on": created.date()}
+                        if hasattr(model, "lifted_on")
+                        else {}
+                    ),
                 )
                 row.created_at = created
                 rows.append(row)
