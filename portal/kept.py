@@ -1,10 +1,11 @@
 """Values a process keeps until the next audited change.
 
 Every service that changes what officers read writes its audit entry in the same
-transaction (DESIGN.md, principle 6), so the newest audit entry stands for "nothing has
-changed since": a value computed under it is still right while it stays the newest. Read
-it with one index lookup (readings — a record read, a download — are not changes), and a menu count or a page of statistics computed from
-thousands of restricted rows is computed once per change instead of once per page.
+transaction (DESIGN.md, principle 6), so the newest audit entry that is not a reading (a
+record read, a download) stands for "nothing has changed since": a value computed under
+it is still right while it stays the newest. Read it with one index lookup, and a menu
+count or a page of statistics computed from thousands of restricted rows is computed
+once per change instead of once per page.
 
 In the process's memory, not Redis: no page waits on a silent Redis for it
 (tests/test_redis_faults.py), and a value is never shared between processes. Use it only
