@@ -87,7 +87,7 @@ _register_canary()
 
 _each = _matrix.each
 _READERS = _matrix.JP_READERS | _matrix.TJ_READERS
-_API_NO = {**_each(_READERS | _matrix.THIRD_PARTIES, 403), "superuser": 403, "anonymous": 401}
+_API_NO = _matrix.API_NO
 _API_BOTH = {**_API_NO, **_each(_matrix.WRITERS, 200)}
 _API_BOTH_CREATED = {**_API_NO, **_each(_matrix.WRITERS, 201)}
 _LOGIN = {"anonymous": _matrix.LOGIN}
@@ -133,14 +133,6 @@ def _side_pk(f) -> int:
 
 def _when(days: int = 10) -> str:
     return (timezone.localtime() + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
 
 
 _row = _matrix.row_of("consultation")
@@ -251,75 +243,18 @@ for _action in [
         outbox={"notices.briefing_pack"},
         row=_matrix.count_of("notices.BriefingPack"),
     ),
-    _matrix.Action(
-        "api.consultation.acknowledge",
-        "post",
-        url=_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "consultation",
+        url=_api,
         setup=_consultation,
-        expected={**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)},
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="tj",
+        origin="jp",
+        consenting={
+            **_matrix.each({"jp-contact", "tj-contact"}, 201),
+            **_matrix.each({"jp-officer", "tj-officer"}, 403),
+        },
         row=_row,
-    ),
-    _matrix.Action(
-        "api.consultation.assign",
-        "post",
-        url=_api("assign/"),
-        data=lambda f: {"assignee": f.users["tj-officer"].pk},
-        setup=_consultation,
-        expected={**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)},
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_row,
-    ),
-    _matrix.Action(
-        "api.consultation.attach",
-        "post",
-        url=_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "Draft minutes"},
-        setup=_consultation,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.consultation.request-consent",
-        "post",
-        url=_api("consent-requests/"),
-        data=lambda f: {
-            "third_party": "tj-embassy-jp",
-            "side": f.users["jp-contact"].organization.side.code,
-            "purpose": "The Embassy prepares the next consultation.",
-            "requested_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_consultation,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.consultation.consent",
-        "post",
-        url=_api("consent/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "document_reference": "No. 9/26",
-            "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_consultation,
-        # Each side's contact point consents to disclose its own part (the minutes are
-        # both sides': the other side's contact point consents for its part).
-        expected={
-            **_API_NO,
-            **_each({"jp-contact", "tj-contact"}, 201),
-            **_each({"jp-officer", "tj-officer"}, 403),
-        },
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
+        third_party="tj-embassy-jp",
     ),
     # The pages --------------------------------------------------------------------------
     _matrix.Action(

@@ -87,11 +87,7 @@ _register_canary()
 # services (403); the anonymous caller is 401. A page a role cannot use is not found.
 
 _each = _matrix.each
-_API_NO = {
-    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
-    "superuser": 403,
-    "anonymous": 401,
-}
+_API_NO = _matrix.API_NO
 #: An inquiry Tajikistan asked: Japan's writers answer, acknowledge and assign it.
 _API_JAPAN_ANSWERS = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
 _API_EITHER_SIDE = {**_API_NO, **_each(_matrix.WRITERS, 201)}
@@ -113,14 +109,6 @@ def _api(path: str = ""):
 
 def _in(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
-
-
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("inquiry.pdf", PDF, content_type="application/pdf")
 
 
 _inquiry_row = _matrix.row_of("inquiry")
@@ -169,74 +157,18 @@ for _action in [
         outbox={"notify"},
         row=_matrix.count_of("records.Comment"),
     ),
-    _matrix.Action(
-        "api.inquiry.acknowledge",
-        "post",
-        url=_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "inquiry",
+        url=_api,
         setup=_tajik_inquiry,
-        expected=_API_JAPAN_ANSWERS,
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="jp",
+        origin="tj",
+        consenting={
+            **_matrix.each({"jp-contact", "tj-contact"}, 201),
+            **_matrix.each({"jp-officer", "tj-officer"}, 403),
+        },
         row=_inquiry_row,
-    ),
-    _matrix.Action(
-        "api.inquiry.assign",
-        "post",
-        url=_api("assign/"),
-        data=lambda f: {"assignee": f.users["jp-officer"].pk},
-        setup=_tajik_inquiry,
-        expected=_API_JAPAN_ANSWERS,
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_inquiry_row,
-    ),
-    _matrix.Action(
-        "api.inquiry.attach",
-        "post",
-        url=_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "The letter of 2 October"},
-        setup=_tajik_inquiry,
-        expected=_API_EITHER_SIDE,
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.inquiry.request-consent",
-        "post",
-        url=_api("consent-requests/"),
-        data=lambda f: {
-            "third_party": "tj-embassy-jp",
-            "side": f.users["tj-contact"].organization.side.code,
-            "purpose": "The Embassy assists the workers concerned.",
-            "requested_until": _in(30),
-        },
-        setup=_tajik_inquiry,
-        expected=_API_EITHER_SIDE,
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.inquiry.consent",
-        "post",
-        url=_api("consent/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "document_reference": "No. 9/26",
-            "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_tajik_inquiry,
-        # Each side's contact point consents for its own part (the answer is Japan's).
-        expected={
-            **_API_NO,
-            **_each({"jp-contact", "tj-contact"}, 201),
-            **_each({"jp-officer", "tj-officer"}, 403),
-        },
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
+        third_party="tj-embassy-jp",
     ),
     # The pages ---------------------------------------------------------------------------
     _matrix.Action(

@@ -97,13 +97,8 @@ _register_canary()
 # at all is not found.
 
 _each = _matrix.each
-_API_NO = {
-    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
-    "superuser": 403,
-    "anonymous": 401,
-}
+_API_NO = _matrix.API_NO
 _API_JAPAN = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
-_API_TAJIKISTAN = {**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)}
 _LOGIN = {"anonymous": _matrix.LOGIN}
 #: Recording, correcting and withdrawing tell the other side (``notify``) and publish a
 #: new version of the public list (``notices.publishing.orders_changed``).
@@ -159,14 +154,6 @@ def _ago(days: int) -> str:
     return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
 
 
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("order.pdf", PDF, content_type="application/pdf")
-
-
 _order_row = _matrix.row_of("order")
 
 for _action in [
@@ -212,70 +199,15 @@ for _action in [
         outbox=_PUBLISHED,
         row=_order_row,
     ),
-    _matrix.Action(
-        "api.order.acknowledge",
-        "post",
-        url=_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "order",
+        url=_api,
         setup=_japan_order,
-        expected=_API_TAJIKISTAN,
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="tj",
+        origin="jp",
+        consenting={"jp-contact": 201, **_matrix.each({"jp-officer", "tj-officer", "tj-contact"}, 403)},
         row=_order_row,
-    ),
-    _matrix.Action(
-        "api.order.assign",
-        "post",
-        url=_api("assign/"),
-        data=lambda f: {"assignee": f.users["tj-officer"].pk},
-        setup=_japan_order,
-        expected=_API_TAJIKISTAN,
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_order_row,
-    ),
-    _matrix.Action(
-        "api.order.attach",
-        "post",
-        url=_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "The order as issued"},
-        setup=_japan_order,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.order.request-consent",
-        "post",
-        url=_api("consent-requests/"),
-        data=lambda f: {
-            "third_party": "tj-embassy-jp",
-            "side": f.users["jp-contact"].organization.side.code,
-            "purpose": "The Embassy assists the workers concerned.",
-            "requested_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_japan_order,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.order.consent",
-        "post",
-        url=_api("consent/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "document_reference": "No. 7/26",
-            "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_japan_order,
-        # The order is Japan's information: its contact point alone consents.
-        expected={**_API_NO, "jp-contact": 201, **_each({"jp-officer", "tj-officer", "tj-contact"}, 403)},
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
+        third_party="tj-embassy-jp",
     ),
     # The pages ---------------------------------------------------------------------------
     _matrix.Action(

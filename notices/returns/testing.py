@@ -117,11 +117,7 @@ _register_canary()
 # not act, 404 to one who cannot read it.
 
 _each = _matrix.each
-_API_NO = {
-    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
-    "superuser": 403,
-    "anonymous": 401,
-}
+_API_NO = _matrix.API_NO
 _JP_CONTACT = {**_API_NO, **_each(_matrix.WRITERS, 403)}
 _LOGIN = {"anonymous": _matrix.LOGIN}
 
@@ -152,14 +148,6 @@ def _person_body(f) -> dict:
 
 def _step_body(f) -> dict:
     return {"person": f.record.persons.get(number=1).pk, "kind": "contacted", "on": _yesterday()}
-
-
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
 
 
 _row = _matrix.row_of("record")
@@ -210,69 +198,15 @@ for _action in [
         outbox={"notify"},
         row=_row,
     ),
-    _matrix.Action(
-        "api.return.acknowledge",
-        "post",
-        url=_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "return",
+        url=_api,
         setup=_request,
-        expected={**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)},
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="tj",
+        origin="jp",
+        consenting={"jp-contact": 201, **_matrix.each({"jp-officer", "tj-officer", "tj-contact"}, 403)},
         row=_row,
-    ),
-    _matrix.Action(
-        "api.return.assign",
-        "post",
-        url=_api("assign/"),
-        data=lambda f: {"assignee": f.users["tj-officer"].pk},
-        setup=_request,
-        expected={**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)},
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_row,
-    ),
-    _matrix.Action(
-        "api.return.attach",
-        "post",
-        url=_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "Letter of the employer"},
-        setup=_request,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.return.request-consent",
-        "post",
-        url=_api("consent-requests/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "side": f.users["jp-contact"].organization.side.code,
-            "purpose": "The ministry helps to find a new employer.",
-            "requested_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_request,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.return.consent",
-        "post",
-        url=_api("consent/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "document_reference": "No. 9/26",
-            "expires_at": (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_request,
-        expected={**_JP_CONTACT, "jp-contact": 201},
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
+        third_party="jp-maff",
     ),
     # The pages ---------------------------------------------------------------------------
     _matrix.Action(

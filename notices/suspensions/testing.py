@@ -98,13 +98,8 @@ _register_canary()
 # at all is not found.
 
 _each = _matrix.each
-_API_NO = {
-    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
-    "superuser": 403,
-    "anonymous": 401,
-}
+_API_NO = _matrix.API_NO
 _API_JAPAN = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
-_API_TAJIKISTAN = {**_API_NO, **_each(_matrix.TJ_WRITERS, 200), **_each(_matrix.JP_WRITERS, 403)}
 #: Recording, correcting and lifting tell the other side and ask every public list for
 #: a new version (the notice shown with every list).
 _PUBLISHED = {"notify", "publication.publish"}
@@ -146,14 +141,6 @@ def _page_body(sector: str, **more) -> dict:
 
 def _ago(days: int) -> str:
     return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
-
-
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("suspension.pdf", PDF, content_type="application/pdf")
 
 
 _row = _matrix.row_of("suspension")
@@ -202,70 +189,21 @@ for _action in [
         outbox=_PUBLISHED,
         row=_row,
     ),
-    _matrix.Action(
-        "api.suspension.acknowledge",
-        "post",
-        url=_api("acknowledge/"),
-        setup=_suspension("railway"),
-        expected=_API_TAJIKISTAN,
-        audit="record.acknowledged",
-        outbox={"notify"},
-        row=_row,
-    ),
-    _matrix.Action(
-        "api.suspension.assign",
-        "post",
-        url=_api("assign/"),
-        data=lambda f: {"assignee": f.users["tj-officer"].pk},
-        setup=_suspension("automobile-repair"),
-        expected=_API_TAJIKISTAN,
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_row,
-    ),
-    _matrix.Action(
-        "api.suspension.attach",
-        "post",
-        url=_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "The ISA's announcement"},
-        setup=_suspension("automobile-transport"),
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.suspension.request-consent",
-        "post",
-        url=_api("consent-requests/"),
-        data=lambda f: {
-            "third_party": "tj-embassy-jp",
-            "side": f.users["jp-contact"].organization.side.code,
-            "purpose": "The Embassy informs the workers concerned.",
-            "requested_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+    *_matrix.kit_actions(
+        "suspension",
+        url=_api,
+        setup={
+            "acknowledge": _suspension("railway"),
+            "assign": _suspension("automobile-repair"),
+            "attach": _suspension("automobile-transport"),
+            "request-consent": _suspension("wood-industry"),
+            "consent": _suspension("linen-supply"),
         },
-        setup=_suspension("wood-industry"),
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.suspension.consent",
-        "post",
-        url=_api("consent/"),
-        data=lambda f: {
-            "third_party": "jp-maff",
-            "document_reference": "No. 8/26",
-            "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
-        },
-        setup=_suspension("linen-supply"),
-        # The suspension is Japan's information: its contact point alone consents.
-        expected={**_API_NO, "jp-contact": 201, **_each({"jp-officer", "tj-officer", "tj-contact"}, 403)},
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
+        receiving="tj",
+        origin="jp",
+        consenting={"jp-contact": 201, **_matrix.each({"jp-officer", "tj-officer", "tj-contact"}, 403)},
+        row=_row,
+        third_party="tj-embassy-jp",
     ),
     # The pages ---------------------------------------------------------------------------
     _matrix.Action(

@@ -352,6 +352,121 @@ def count_of(model_path: str, **filters):
     return read
 
 
+#: What the API answers a role that may write nothing of a record kind: its readers and
+#: the third parties 403, the superuser 403 (it belongs to no side), anonymous 401.
+API_NO = {**each(JP_READERS | TJ_READERS | THIRD_PARTIES, 403), "superuser": 403, "anonymous": 401}
+
+
+def kit_actions(
+    kind: str,
+    *,
+    url: Callable[[str], Callable],
+    setup: Callable | dict[str, Callable],
+    receiving: str,
+    origin: str,
+    consenting: dict,
+    row: Callable,
+    third_party: str = "tj-embassy-jp",
+) -> list[Action]:
+    """The kit's five API actions on a record of ``kind`` (``SharedRecordActionsMixin``:
+    acknowledge, assign, attachments, consent requests, consent), registered as
+    ``api.<kind>.<action>``, with what each role gets.
+
+    ``url(path)``: the record's API URL for ``path`` (``"acknowledge/"``); ``setup``: the
+    record's setup, or one per action name; ``receiving``: the side (``"jp"``/``"tj"``)
+    whose writers acknowledge and are assigned it, the other side's writers 403;
+    ``origin``: the side asked to consent; ``consenting``: the consent's outcomes by
+    role (the consenting contact point 201); ``row``: the record's row; ``third_party``:
+    the one a consent is asked for."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from portal.testing.files import PDF
+
+    writers = {"jp": JP_WRITERS, "tj": TJ_WRITERS}
+    receivers = {**API_NO, **each(writers[receiving], 200), **each(WRITERS - writers[receiving], 403)}
+    everyone = {**API_NO, **each(WRITERS, 201)}
+
+    def setup_of(name: str) -> Callable:
+        return setup[name] if isinstance(setup, dict) else setup
+
+    def pdf(f):
+        return SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
+
+    def later(days: int) -> str:
+        return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+    actions = [
+        Action(
+            f"api.{kind}.acknowledge",
+            "post",
+            url=url("acknowledge/"),
+            setup=setup_of("acknowledge"),
+            expected=receivers,
+            audit="record.acknowledged",
+            outbox={"notify"},
+            row=row,
+        ),
+        Action(
+            f"api.{kind}.assign",
+            "post",
+            url=url("assign/"),
+            data=lambda f: {"assignee": f.users[f"{receiving}-officer"].pk},
+            setup=setup_of("assign"),
+            expected=receivers,
+            audit="record.assigned",
+            outbox={"notify"},
+            row=row,
+        ),
+        Action(
+            f"api.{kind}.attach",
+            "post",
+            url=url("attachments/"),
+            data=lambda f: {"file": pdf(f), "description": "A document"},
+            setup=setup_of("attach"),
+            expected=everyone,
+            audit="record.attached",
+            outbox={"notify"},
+            row=count_of("records.Attachment"),
+            multipart=True,
+        ),
+        Action(
+            f"api.{kind}.request-consent",
+            "post",
+            url=url("consent-requests/"),
+            data=lambda f: {
+                "third_party": third_party,
+                "side": f.users[f"{origin}-contact"].organization.side.code,
+                "purpose": "The third party assists the workers concerned.",
+                "requested_until": later(30),
+            },
+            setup=setup_of("request-consent"),
+            expected=everyone,
+            audit="consent.requested",
+            outbox={"notify"},
+            row=count_of("records.ConsentRequest"),
+        ),
+        Action(
+            f"api.{kind}.consent",
+            "post",
+            url=url("consent/"),
+            data=lambda f: {
+                "third_party": "jp-maff",
+                "document_reference": "No. 7/26",
+                "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
+            },
+            setup=setup_of("consent"),
+            expected={**API_NO, **consenting},
+            audit="consent.granted",
+            outbox={"notify", "records.consent_letter"},
+            row=count_of("portal.DisclosureConsent"),
+        ),
+    ]
+    return actions
+
+
 def build_users() -> dict[str, Any]:
     """Role key -> user (``None`` for the anonymous visitor): the demo accounts and a
     side administrator in each side's contact point."""
