@@ -4,10 +4,7 @@ actions in the permission matrix (``portal.testing.matrix``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-
-from django.utils import timezone
 
 from portal.testing import canary as _canary
 from portal.testing import matrix as _matrix
@@ -112,19 +109,11 @@ _register_canary()
 # Django admin and is refused by the services (403); the anonymous caller is 401.
 
 _each = _matrix.each
-_API_NO = {
-    **_each(_matrix.JP_READERS | _matrix.TJ_READERS | _matrix.THIRD_PARTIES, 403),
-    "superuser": 403,
-    "anonymous": 401,
-}
+_API_NO = _matrix.API_NO
 #: A draft of the Tajik officer's organization (tj-mlme): only it may change it.
 _API_TAJIK_DRAFT = {**_API_NO, **_each(_matrix.WRITERS, 404), "tj-officer": 200}
 _API_EITHER_SIDE = {**_API_NO, **_each(_matrix.WRITERS, 200)}
 _API_JAPAN_RECEIVES = {**_API_NO, **_each(_matrix.JP_WRITERS, 200), **_each(_matrix.TJ_WRITERS, 403)}
-
-
-def _in(days: int) -> str:
-    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
 def _broker(officer, name="Раҳимов Фаррух", *, shared=True):
@@ -184,37 +173,12 @@ def _tajik_report_in_follow_up(w) -> dict:
     return state
 
 
-def _pdf(f):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.testing.files import PDF
-
-    return SimpleUploadedFile("statement.pdf", PDF, content_type="application/pdf")
-
-
 def _broker_api(path: str = ""):
     return lambda f: f"/api/v1/brokers/{f.broker.pk}/{path}"
 
 
 def _report_api(path: str = ""):
     return lambda f: f"/api/v1/broker-reports/{f.report.pk}/{path}"
-
-
-def _consent_request(f) -> dict:
-    return {
-        "third_party": "tj-embassy-jp",
-        "side": f.users["tj-contact"].organization.side.code,  # Tajikistan's record
-        "purpose": "The Embassy assists the workers concerned.",
-        "requested_until": _in(30),
-    }
-
-
-def _consent(f) -> dict:
-    return {
-        "third_party": "jp-maff",
-        "document_reference": "No. 21/26",
-        "expires_at": (timezone.now() + dt.timedelta(days=30)).isoformat(),
-    }
 
 
 _broker_row = _matrix.row_of("broker")
@@ -307,61 +271,14 @@ for _action in [
         audit="broker.merged",
         row=_broker_row,
     ),
-    _matrix.Action(
-        "api.broker.acknowledge",
-        "post",
-        url=_broker_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "broker",
+        url=_broker_api,
         setup=_tajik_broker,
-        expected=_API_JAPAN_RECEIVES,
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="jp",
+        origin="tj",
+        consenting={"tj-contact": 201, **_matrix.each(_matrix.JP_WRITERS | {"tj-officer"}, 403)},
         row=_broker_row,
-    ),
-    _matrix.Action(
-        "api.broker.assign",
-        "post",
-        url=_broker_api("assign/"),
-        data=lambda f: {"assignee": f.users["jp-officer"].pk},
-        setup=_tajik_broker,
-        expected=_API_JAPAN_RECEIVES,
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_broker_row,
-    ),
-    _matrix.Action(
-        "api.broker.attach",
-        "post",
-        url=_broker_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "Passport copy"},
-        setup=_tajik_broker,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
-    ),
-    _matrix.Action(
-        "api.broker.request-consent",
-        "post",
-        url=_broker_api("consent-requests/"),
-        data=_consent_request,
-        setup=_tajik_broker,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.broker.consent",
-        "post",
-        url=_broker_api("consent/"),
-        data=_consent,
-        setup=_tajik_broker,
-        # The broker is Tajikistan's information: its contact point alone consents.
-        expected={**_API_NO, "tj-contact": 201, **_each(_matrix.JP_WRITERS | {"tj-officer"}, 403)},
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
     ),
     # Misconduct reports -----------------------------------------------------------------
     _matrix.Action(
@@ -408,38 +325,17 @@ for _action in [
         audit="record.withdrawn",
         row=_report_row,
     ),
-    _matrix.Action(
-        "api.report.acknowledge",
-        "post",
-        url=_report_api("acknowledge/"),
+    *_matrix.kit_actions(
+        "report",
+        url=_report_api,
         setup=_tajik_report,
-        expected=_API_JAPAN_RECEIVES,
-        audit="record.acknowledged",
-        outbox={"notify"},
+        receiving="jp",
+        origin="tj",
+        consenting={
+            **_matrix.each({"jp-contact", "tj-contact"}, 201),
+            **_matrix.each({"jp-officer", "tj-officer"}, 403),
+        },
         row=_report_row,
-    ),
-    _matrix.Action(
-        "api.report.assign",
-        "post",
-        url=_report_api("assign/"),
-        data=lambda f: {"assignee": f.users["jp-officer"].pk},
-        setup=_tajik_report,
-        expected=_API_JAPAN_RECEIVES,
-        audit="record.assigned",
-        outbox={"notify"},
-        row=_report_row,
-    ),
-    _matrix.Action(
-        "api.report.attach",
-        "post",
-        url=_report_api("attachments/"),
-        data=lambda f: {"file": _pdf(f), "description": "Contract"},
-        setup=_tajik_report,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="record.attached",
-        outbox={"notify"},
-        row=_matrix.count_of("records.Attachment"),
-        multipart=True,
     ),
     _matrix.Action(
         "api.report.comment",
@@ -482,33 +378,6 @@ for _action in [
         expected={**_API_JAPAN_RECEIVES, **_each(_matrix.JP_WRITERS, 409)},
         audit="report.closed",
         row=_report_row,
-    ),
-    _matrix.Action(
-        "api.report.request-consent",
-        "post",
-        url=_report_api("consent-requests/"),
-        data=_consent_request,
-        setup=_tajik_report,
-        expected={**_API_NO, **_each(_matrix.WRITERS, 201)},
-        audit="consent.requested",
-        outbox={"notify"},
-        row=_matrix.count_of("records.ConsentRequest"),
-    ),
-    _matrix.Action(
-        "api.report.consent",
-        "post",
-        url=_report_api("consent/"),
-        data=_consent,
-        setup=_tajik_report,
-        # Each side's contact point consents for its own part (Japan's: what it did).
-        expected={
-            **_API_NO,
-            **_each({"tj-contact", "jp-contact"}, 201),
-            **_each({"tj-officer", "jp-officer"}, 403),
-        },
-        audit="consent.granted",
-        outbox={"notify", "records.consent_letter"},
-        row=_matrix.count_of("portal.DisclosureConsent"),
     ),
 ]:
     _matrix.register(_action)
