@@ -66,7 +66,7 @@ const v = (name) => `var(--${name})`;
 const aliases = [
   ["--portal-font-family", FONT_STACK],
   ["--portal-font-family-mono", MONO_STACK],
-  ["--portal-container-max", "72rem"],
+  ["--portal-container-max", "80rem"],
   ["--portal-focus-outline-width", "0.25rem"],
   // Text and surfaces
   ["--portal-color-text", v("color-neutral-solid-gray-800")],

@@ -256,11 +256,12 @@ def test_the_menu_shows_the_apps_entries_where_it_did(client_for):
     links = nav_links(response)
     hrefs = [href for href, _current, _label in links]
     start = hrefs.index("/inbox/") + 1
-    assert links[start : start + 5] == [
+    assert links[start : start + 6] == [
         ("/agencies/", True, "Sending agencies"),
         ("/agencies/investigations/", False, "Investigations"),
         ("/brokers/", False, "Brokers"),
         ("/notices/orders/", False, "Notices"),
+        ("/exams/checks/", False, "Tests"),
         ("/correspondence/", False, "Correspondence"),
     ]
     # A third party's menu is what was disclosed to it (issue 10, item 6).
@@ -282,7 +283,7 @@ def test_an_officer_only_entry_is_hidden_from_a_third_party(client_for, monkeypa
     )
     officer = [label for _href, _current, label in nav_links(client_for("tj_officer").get("/"))]
     viewer = [label for _href, _current, label in nav_links(client_for("embassy_viewer").get("/"))]
-    assert officer.index("Officers only") == officer.index("Notices") + 1  # order 27 < 30
+    assert officer.index("Officers only") == officer.index("Tests") + 1  # order 28 < 30
     assert "Officers only" not in viewer
 
 

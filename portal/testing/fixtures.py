@@ -31,12 +31,13 @@ REFERENCE_DATA_MIGRATIONS = [
     "portal.migrations.0002_seed_memorandum_sides_organizations",
     "agencies.migrations.0002_seed_sectors_and_criteria",
     "portal.places.migrations.0002_seed_places",
+    "exams.migrations.0001_reference",
 ]
 
 
 def _reference_data_present() -> bool:
     """Whether every row the data migrations seed is there: they are, but after a
-    transactional test, whose end truncates every table. Five counts, where seeding
+    transactional test, whose end truncates every table. Six counts, where seeding
     again is ~150 queries — and nearly every test asks (the ``cast`` fixture)."""
     import importlib
 
@@ -45,12 +46,14 @@ def _reference_data_present() -> bool:
     portal = importlib.import_module(REFERENCE_DATA_MIGRATIONS[0])
     agencies = importlib.import_module(REFERENCE_DATA_MIGRATIONS[1])
     places = importlib.import_module(REFERENCE_DATA_MIGRATIONS[2])
+    exams = importlib.import_module(REFERENCE_DATA_MIGRATIONS[3])
     expected = [
         ("portal.Memorandum", 1),
         ("portal.Organization", len(portal.ORGANIZATIONS)),
         ("agencies.Sector", len(agencies.SECTORS)),
         ("agencies.ScreeningCriterion", len(agencies.CRITERIA)),
         ("places.Place", len(places.PLACES)),
+        ("exams.Exam", len(agencies.SECTORS) + len(exams.JAPANESE_TESTS)),
     ]
     return all(apps.get_model(label).objects.count() >= count for label, count in expected)
 

@@ -1,0 +1,1 @@
+"""Admin of the checks part. A stub until the part is built."""

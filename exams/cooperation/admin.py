@@ -1,0 +1,1 @@
+"""Admin of the cooperation part. A stub until the part is built."""

@@ -1,0 +1,1 @@
+"""Admin of the fraud part. A stub until the part is built."""

@@ -1,0 +1,6 @@
+"""What the fraud part adds to the portal, registered at start-up (called by
+``exams.registry``). A stub until the part is built."""
+
+
+def register() -> None:
+    pass

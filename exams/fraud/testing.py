@@ -1,0 +1,1 @@
+"""Helpers for the fraud part's tests (canary factories, matrix rows). A stub until the part is built."""

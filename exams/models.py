@@ -1,1 +1,0 @@
-"""Records of the `exams` app; filled in by its own issue (see DESIGN.md, clause → app)."""

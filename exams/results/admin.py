@@ -1,0 +1,1 @@
+"""Admin of the results part. A stub until the part is built."""

@@ -1,0 +1,1 @@
+"""Admin of the sessions part. A stub until the part is built."""
