@@ -1,6 +1,33 @@
-"""What the results part adds to the portal, registered at start-up (called by
-``exams.registry``). A stub until the part is built."""
+"""What the pass-result imports add to the portal, registered at start-up by
+``exams.registry``: the API route, the audit actions, the inbox kinds and the import
+task's outbox topic (``services``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal import audit, notifications
+
+AUDIT_ACTIONS = {
+    "exam_results.uploaded": _("File of pass results uploaded"),
+    "exam_results.imported": _("File of pass results imported"),
+}
+
+NOTIFICATION_KINDS = {
+    "exams.results_imported": _(
+        "Import %(number)s of pass results is done: %(added)s added, %(changed)s changed, "
+        "%(refused)s lines refused."
+    ),
+    "exams.results_import_failed": _("Import %(number)s of pass results failed: the file was refused."),
+}
 
 
 def register() -> None:
-    pass
+    from portal import hooks
+
+    from . import services  # noqa: F401 - registers the outbox topic's handler
+    from .api import ROUTES
+
+    hooks.register_api_routes(ROUTES)
+    for name, label in AUDIT_ACTIONS.items():
+        audit.register(name, label)
+    for kind, message in NOTIFICATION_KINDS.items():
+        notifications.register(kind, message)

@@ -1,8 +1,11 @@
-"""The results part's officer pages, in the ``exams`` namespace. A stub until the part is built."""
+"""The pass-result imports' pages, under /exams/results/ in the ``exams`` namespace."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="404.html"), name="imports"),
+    path("", views.ImportListView.as_view(), name="imports"),
+    path("new/", views.ImportCreateView.as_view(), name="import-create"),
+    path("<int:pk>/", views.ImportDetailView.as_view(), name="import"),
 ]
