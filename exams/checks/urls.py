@@ -1,8 +1,14 @@
-"""The checks part's officer pages, in the ``exams`` namespace. A stub until the part is built."""
+"""The checks part's officer pages, under /exams/checks/ in the ``exams`` namespace;
+``checks`` is the app's menu entry."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="404.html"), name="checks"),
+    path("", views.CheckView.as_view(), name="checks"),
+    path("<int:pk>/", views.CheckDetailView.as_view(), name="check"),
+    path("batch/", views.BatchView.as_view(), name="checks-batch"),
+    path("batch/<uuid:batch>/", views.BatchResultView.as_view(), name="checks-batch-result"),
+    path("batch/<uuid:batch>.csv", views.batch_csv, name="checks-batch-csv"),
 ]

@@ -170,6 +170,11 @@ class CertificateCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.certificate_number} · {self.get_outcome_display()}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("exams:check", args=[self.pk])
+
     @property
     def differing_fields(self) -> list[str]:
         return [name for name in self.differs.split(",") if name]
