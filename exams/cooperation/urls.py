@@ -1,8 +1,14 @@
-"""The cooperation part's officer pages, in the ``exams`` namespace. A stub until the part is built."""
+"""The cooperation requests' officer pages, under /exams/cooperation/ in the ``exams`` namespace."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="404.html"), name="cooperations"),
+    path("", views.CooperationListView.as_view(), name="cooperations"),
+    path("new/", views.CooperationCreateView.as_view(), name="cooperation-create"),
+    path("<int:pk>/", views.CooperationDetailView.as_view(), name="cooperation"),
+    path("<int:pk>/answer/", views.CooperationAnswerView.as_view(), name="cooperation-answer"),
+    path("<int:pk>/complete/", views.CooperationCompleteView.as_view(), name="cooperation-complete"),
+    path("<int:pk>/cancel/", views.CooperationCancelView.as_view(), name="cooperation-cancel"),
 ]

@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='answered at')),
                 ('completed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='completed at')),
                 ('completion_note', models.TextField(blank=True, editable=False, verbose_name='what was done')),
+                ('cancellation_reason', models.TextField(blank=True, editable=False, verbose_name='reason for cancelling')),
                 ('acknowledged_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
                 ('answered_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
                 ('assigned_to', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),

@@ -84,6 +84,7 @@ class CooperationRequest(SharedRecord):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     completion_note = models.TextField(_("what was done"), blank=True, editable=False)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cooperation request")

@@ -1,8 +1,12 @@
-"""The sessions part's officer pages, in the ``exams`` namespace. A stub until the part is built."""
+"""The test sessions' officer pages, under /exams/sessions/ in the ``exams`` namespace."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="404.html"), name="sessions"),
+    path("", views.SessionListView.as_view(), name="sessions"),
+    path("new/", views.SessionCreateView.as_view(), name="session-create"),
+    path("<int:pk>/", views.SessionDetailView.as_view(), name="session"),
+    path("<int:pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),
 ]
