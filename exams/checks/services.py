@@ -272,7 +272,7 @@ def read_batch(upload) -> list[tuple[int, dict[str, str]]]:
     upload.seek(0)
     text = _decode(upload.read())
     if any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in text):
-        raise InvalidInput(_("The file holds control characters: it is not a CSV text file."))
+        raise InvalidInput(_("The file is not CSV text in UTF-8 or Shift_JIS: it holds control characters."))
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
     expected = ",".join(COLUMNS)
@@ -372,8 +372,8 @@ def check_batch(user, upload) -> Batch:
             for line in batch.lines
             if line.check is None
         ]
-        kept = {"organization": user.organization_id, "refused": refused}
-        transaction.on_commit(lambda: _keep(batch.id, kept))
+    # Kept at once, not on commit: an id nobody was given harms nobody if rolled back.
+    _keep(batch.id, {"organization": user.organization_id, "refused": refused})
     return batch
 
 
