@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from brokers.api.serializers import BrokerRefSerializer
 from brokers.models import Broker
 from portal.api.base import PortalModelSerializer, PortalSerializer, RestrictedModelViewSet
 from portal.records.api import CommentsActionMixin, SharedRecordActionsMixin, SharedRecordFieldsMixin
@@ -31,17 +32,11 @@ NOT_A_SESSION = _("This session does not exist or cannot be read.")
 _SERVICE_DECIDES = "view"
 
 
-class PersonSerializer(PortalSerializer):
+class FraudPersonSerializer(PortalSerializer):
     role = serializers.ChoiceField(choices=PersonRole.choices, default=PersonRole.HOLDER)
     name = serializers.CharField(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     certificate_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-
-
-class BrokerRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    reference = serializers.CharField()
-    name = serializers.CharField()
 
 
 def _broker_relation():
@@ -68,7 +63,7 @@ class FraudReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
         allow_null=True,
         error_messages={"does_not_exist": NOT_A_SESSION, "incorrect_type": NOT_A_SESSION},
     )
-    persons = PersonSerializer(many=True, allow_empty=False, help_text="The persons the report names.")
+    persons = FraudPersonSerializer(many=True, allow_empty=False, help_text="The persons the report names.")
     brokers = serializers.ManyRelatedField(
         child_relation=_broker_relation(),
         required=False,
@@ -131,16 +126,16 @@ class FraudReportSerializer(SharedRecordFieldsMixin, PortalModelSerializer):
         if "persons" in data:
             # Read through the part's rule (``reading.persons_of``), never straight off the record.
             rows = persons_of(instance, user) if user is not None else instance.persons.none()
-            data["persons"] = PersonSerializer(rows, many=True).data
+            data["persons"] = FraudPersonSerializer(rows, many=True).data
         return data
 
 
-class CloseSerializer(PortalSerializer):
+class FraudCloseSerializer(PortalSerializer):
     outcome = serializers.ChoiceField(choices=FraudOutcome.choices)
     note = serializers.CharField(help_text="What was done about the report.")
 
 
-class LinkBrokersSerializer(PortalSerializer):
+class FraudLinkBrokersSerializer(PortalSerializer):
     brokers = serializers.ManyRelatedField(child_relation=_broker_relation(), allow_empty=False)
 
 
@@ -207,25 +202,25 @@ class FraudReportViewSet(CommentsActionMixin, SharedRecordActionsMixin, Restrict
         return self._answer(services.withdraw(self.get_object(), request.user))
 
     @extend_schema(
-        request=LinkBrokersSerializer,
+        request=FraudLinkBrokersSerializer,
         responses=FraudReportSerializer,
         summary="Link more brokers (either side)",
     )
     @action(detail=True, methods=["post"], url_path="link-brokers")
     def link_brokers(self, request, pk=None):
         report = self.get_object()
-        body = self.validated_body(LinkBrokersSerializer)
+        body = self.validated_body(FraudLinkBrokersSerializer)
         return self._answer(services.link_brokers(report, request.user, brokers=body["brokers"]))
 
     @extend_schema(
-        request=CloseSerializer,
+        request=FraudCloseSerializer,
         responses=FraudReportSerializer,
         summary="Close the report with what was done (the receiving side)",
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         report = self.get_object()
-        body = self.validated_body(CloseSerializer)
+        body = self.validated_body(FraudCloseSerializer)
         return self._answer(services.close(report, request.user, **body))
 
 

@@ -33,7 +33,8 @@ def register() -> None:
 
     hooks.register_api_routes(ROUTES)
     hooks.register_enum_name("FraudKindEnum", "exams.choices.FraudKind")
-    hooks.register_enum_name("FraudStageEnum", "exams.choices.FraudStage")
+    # No FraudStageEnum: its values (reported, follow_up, closed) are the broker
+    # reports' stages, and drf-spectacular names one choice set once (ReportStageEnum).
     hooks.register_enum_name("FraudOutcomeEnum", "exams.choices.FraudOutcome")
     hooks.register_enum_name("FraudPersonRoleEnum", "exams.choices.PersonRole")
     # After the brokers' demo (order 30): one report links a demo broker.
