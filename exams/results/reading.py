@@ -168,6 +168,27 @@ class Reader:
         self.text = text
         self.exams = exams
         self.today = today or timezone.localdate()
+        # Dates and names repeat across a file: each distinct one is read once.
+        self._dates: dict[str, dt.date | None] = {}
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def date(self, value: str) -> dt.date | None:
+        try:
+            return self._dates[value]
+        except KeyError:
+            parsed = self._dates[value] = parse_date(value)
+            return parsed
+
+    def keys(self, name_latin: str, name_cyrillic: str) -> str:
+        pair = (name_latin, name_cyrillic)
+        keys = self._keys.get(pair)
+        if keys is None:
+            keys = keys_of(name_latin, name_cyrillic)
+            if len(keys) > MAX_KEYS:
+                keys = keys[:MAX_KEYS].rsplit(" ", 1)[0]
+            if len(self._keys) < 500_000:
+                self._keys[pair] = keys
+        return keys
 
     def rows(self) -> Iterator[Row | RowError]:
         reader = csv.reader(io.StringIO(self.text, newline=""))
@@ -230,10 +251,10 @@ class Reader:
             return refuse(_("The holder's name is missing (columns name_latin and name_cyrillic)."))
         if len(name_latin) > MAX_NAME or len(name_cyrillic) > MAX_NAME:
             return refuse(_("The name is longer than %(max)s characters.") % {"max": MAX_NAME})
-        born = parse_date(birth)
+        born = self.date(birth)
         if born is None:
             return refuse(_date_error("date_of_birth", birth))
-        sat = parse_date(test_date)
+        sat = self.date(test_date)
         if sat is None:
             return refuse(_date_error("test_date", test_date))
         if born > self.today:
@@ -249,10 +270,17 @@ class Reader:
             return refuse(
                 _("The result is longer than %(max)s characters (column result).") % {"max": MAX_RESULT}
             )
-        keys = keys_of(name_latin, name_cyrillic)
-        if len(keys) > MAX_KEYS:
-            keys = keys[:MAX_KEYS].rsplit(" ", 1)[0]
-        return Row(line, exam_id, number, name_latin, name_cyrillic, keys, born, sat, result)
+        return Row(
+            line,
+            exam_id,
+            number,
+            name_latin,
+            name_cyrillic,
+            self.keys(name_latin, name_cyrillic),
+            born,
+            sat,
+            result,
+        )
 
 
 def _date_error(column: str, value: str) -> str:

@@ -17,9 +17,10 @@ one whose values are the same is *unchanged* and nothing is written — importin
 again changes nothing, ``updated_at`` included.
 
 Speed (``bench/exam_results.py``): the rows are taken ``CHUNK`` at a time; a chunk's
-existing results are fetched by their keys in one query per test (``values_list``, no
-model instances), compared in Python, and only the new and changed ones written
-(``bulk_create``; one ``UPDATE … FROM (VALUES …)`` for the changed). Holders' names are
+existing results are fetched by their keys in one query (the keys as two arrays,
+joined through the unique index; no model instances), compared in Python, and only the new and changed ones written
+(on PostgreSQL one ``INSERT … SELECT FROM unnest(…)`` for the new, one
+``UPDATE … FROM unnest(…)`` for the changed: a parameter a column, not one a value). Holders' names are
 folded with ``exams.names.keys_of``, whose per-word cache makes a name seen before cost
 a dictionary look-up."""
 
@@ -160,16 +161,36 @@ def import_text(record: ResultImport, text: str, *, today=None) -> Counts:
     return counts
 
 
-def _upsert(record: ResultImport, rows: list[Row], counts: Counts) -> None:
+def _existing(rows: list[Row]) -> dict[tuple[int, str], tuple[int, tuple]]:
+    """The stored results of a chunk's keys: ``{(exam, number): (id, values)}``, in one
+    query (PostgreSQL: the keys as two arrays, joined through the unique index)."""
+    found: dict[tuple[int, str], tuple[int, tuple]] = {}
+    if connection.vendor == "postgresql":
+        table = PassResult._meta.db_table
+        # The table and columns are the model's; the keys are parameters.
+        sql = (
+            f"SELECT r.id, r.exam_id, r.certificate_number, {', '.join('r.' + name for name in FIELDS)} "  # noqa: S608
+            f"FROM {table} AS r JOIN unnest(%s::bigint[], %s::text[]) AS k(exam_id, number) "
+            "ON r.exam_id = k.exam_id AND r.certificate_number = k.number"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[row.exam_id for row in rows], [row.certificate_number for row in rows]])
+            for pk, exam_id, number, *values in cursor.fetchall():
+                found[(exam_id, number)] = (pk, tuple(values))
+        return found
     by_exam: dict[int, list[str]] = {}
     for row in rows:
         by_exam.setdefault(row.exam_id, []).append(row.certificate_number)
-    existing: dict[tuple[int, str], tuple] = {}
     for exam_id, numbers in by_exam.items():
         for pk, number, *values in PassResult.objects.filter(
             exam_id=exam_id, certificate_number__in=numbers
         ).values_list("pk", "certificate_number", *FIELDS):
-            existing[(exam_id, number)] = (pk, tuple(values))
+            found[(exam_id, number)] = (pk, tuple(values))
+    return found
+
+
+def _upsert(record: ResultImport, rows: list[Row], counts: Counts) -> None:
+    existing = _existing(rows)
     now = timezone.now()
     new, changed = [], []
     for row in rows:
@@ -183,29 +204,51 @@ def _upsert(record: ResultImport, rows: list[Row], counts: Counts) -> None:
         )
         known = existing.get((row.exam_id, row.certificate_number))
         if known is None:
-            new.append(
-                PassResult(
-                    exam_id=row.exam_id,
-                    certificate_number=row.certificate_number,
-                    **dict(zip(FIELDS, values, strict=True)),
-                    source=record,
-                    updated_at=now,
-                )
-            )
+            new.append((row.exam_id, row.certificate_number, *values))
         elif known[1] != values:
             changed.append((known[0], values))
         else:
             counts.unchanged += 1
     if new:
-        PassResult.objects.bulk_create(new, batch_size=CHUNK)
+        _insert(record, new, now)
         counts.added += len(new)
     if changed:
         _update(record, changed, now)
         counts.changed += len(changed)
 
 
+def _insert(record: ResultImport, new: list[tuple], now) -> None:
+    """The new results of a chunk: one ``INSERT … SELECT FROM unnest(…)`` on PostgreSQL
+    (a parameter a column, not one a value)."""
+    if connection.vendor != "postgresql":
+        PassResult.objects.bulk_create(
+            [
+                PassResult(
+                    exam_id=exam_id,
+                    certificate_number=number,
+                    **dict(zip(FIELDS, values, strict=True)),
+                    source=record,
+                    updated_at=now,
+                )
+                for exam_id, number, *values in new
+            ],
+            batch_size=1000,
+        )
+        return
+    table = PassResult._meta.db_table
+    columns = ("exam_id", "certificate_number", *FIELDS)
+    casts = ("bigint", "text", "text", "text", "text", "date", "date", "text")
+    arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, source_id, updated_at) "  # noqa: S608
+        f"SELECT *, %s, %s FROM unnest({arrays})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.pk, now, *(list(column) for column in zip(*new, strict=True))])
+
+
 def _update(record: ResultImport, changed: list[tuple[int, tuple]], now) -> None:
-    """The changed results of a chunk: one ``UPDATE … FROM (VALUES …)`` on PostgreSQL."""
+    """The changed results of a chunk: one ``UPDATE … FROM unnest(…)`` on PostgreSQL."""
     if connection.vendor != "postgresql":
         objects = [
             PassResult(pk=pk, **dict(zip(FIELDS, values, strict=True)), source=record, updated_at=now)
@@ -215,21 +258,19 @@ def _update(record: ResultImport, changed: list[tuple[int, tuple]], now) -> None
         return
     table = PassResult._meta.db_table
     casts = ("bigint", "text", "text", "text", "date", "date", "text")
-    placeholder = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
     assignments = ", ".join(f"{name} = v.{name}" for name in FIELDS)
-    for start in range(0, len(changed), 1000):
-        batch = changed[start : start + 1000]
-        params: list = [record.pk, now]
-        for pk, values in batch:
-            params += [pk, *values]
-        # The table and columns are the model's; the values are parameters.
-        sql = (
-            f"UPDATE {table} AS r SET {assignments}, source_id = %s, updated_at = %s "  # noqa: S608
-            f"FROM (VALUES {', '.join([placeholder] * len(batch))}) AS v(id, {', '.join(FIELDS)}) "
-            "WHERE r.id = v.id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    # The table and columns are the model's; the values are parameters.
+    sql = (
+        f"UPDATE {table} AS r SET {assignments}, source_id = %s, updated_at = %s "  # noqa: S608
+        f"FROM unnest({arrays}) AS v(id, {', '.join(FIELDS)}) WHERE r.id = v.id"
+    )
+    columns = [
+        [pk for pk, _values in changed],
+        *(list(column) for column in zip(*(v for _pk, v in changed), strict=True)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.pk, now, *columns])
 
 
 def _finish(record: ResultImport) -> None:
