@@ -162,14 +162,15 @@ def _refuse_over_limit(user, count: int, now: dt.datetime) -> None:
 
 def _answer(exam: Exam, number: str, name: str, date_of_birth: dt.date) -> tuple[str, list[str]]:
     """The outcome and the fields that differ: one lookup by the register's unique index."""
-    registered = (
-        PassResult.objects.filter(exam=exam, certificate_number=number)
-        .values_list("name_keys", "date_of_birth")
-        .first()
+    # No ordering: the model's ("exam", …) would join the tests to sort one row.
+    registered = list(
+        PassResult.objects.filter(exam_id=exam.pk, certificate_number=number)
+        .order_by()
+        .values_list("name_keys", "date_of_birth")[:1]
     )
-    if registered is None:
+    if not registered:
         return CheckOutcome.NOT_FOUND, []
-    name_keys, registered_birth = registered
+    name_keys, registered_birth = registered[0]
     differs = []
     if not name_matches(name, name_keys):
         differs.append(CheckedField.NAME)
