@@ -81,16 +81,16 @@ class CooperationRequestSerializer(SharedRecordFieldsMixin, PortalModelSerialize
         }
 
 
-class AnswerSerializer(PortalSerializer):
+class CooperationAnswerSerializer(PortalSerializer):
     capability = serializers.ChoiceField(choices=Capability.choices, help_text="What the side can do.")
     answer = serializers.CharField(help_text="The answer of the partner side.")
 
 
-class CompleteSerializer(PortalSerializer):
+class CooperationCompleteSerializer(PortalSerializer):
     note = serializers.CharField(help_text="What was done.")
 
 
-class CancelSerializer(PortalSerializer):
+class CooperationCancelSerializer(PortalSerializer):
     reason = serializers.CharField(help_text="Why the requesting side cancels the request.")
 
 
@@ -141,36 +141,36 @@ class CooperationRequestViewSet(CommentsActionMixin, SharedRecordActionsMixin, R
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
     @extend_schema(
-        request=AnswerSerializer,
+        request=CooperationAnswerSerializer,
         responses=CooperationRequestSerializer,
         summary="Answer what the partner side can do; the requesting side is told",
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         record = self.get_object()
-        body = self.validated_body(AnswerSerializer)
+        body = self.validated_body(CooperationAnswerSerializer)
         return self._answer(services.answer(record, request.user, **body))
 
     @extend_schema(
-        request=CompleteSerializer,
+        request=CooperationCompleteSerializer,
         responses=CooperationRequestSerializer,
         summary="Record what was done (the partner side); the requesting side is told",
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         record = self.get_object()
-        body = self.validated_body(CompleteSerializer)
+        body = self.validated_body(CooperationCompleteSerializer)
         return self._answer(services.complete(record, request.user, **body))
 
     @extend_schema(
-        request=CancelSerializer,
+        request=CooperationCancelSerializer,
         responses=CooperationRequestSerializer,
         summary="Cancel the request (the requesting side), with the reason",
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         record = self.get_object()
-        body = self.validated_body(CancelSerializer)
+        body = self.validated_body(CooperationCancelSerializer)
         return self._answer(services.cancel(record, request.user, **body))
 
 
