@@ -81,7 +81,10 @@ class ResultImport(models.Model):
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
-        return self.file_name
+        # By number, not by the file's name: a name may say more than an audit title should.
+        from django.utils.translation import gettext
+
+        return gettext("Pass-result import %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
