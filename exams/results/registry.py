@@ -21,12 +21,20 @@ NOTIFICATION_KINDS = {
 
 
 def register() -> None:
+    from datetime import timedelta
+
     from portal import hooks
 
-    from . import services  # noqa: F401 - registers the outbox topic's handler
+    from . import (
+        services,  # noqa: F401 - registers the outbox topic's handler
+        tasks,  # noqa: F401 - the worker knows the tasks (Celery looks only in <app>.tasks)
+    )
     from .api import ROUTES
 
     hooks.register_api_routes(ROUTES)
+    hooks.register_beat(
+        "exam-results-sweep", "exams.results.tasks.import_waiting", timedelta(minutes=10), expires=10 * 60
+    )
     for name, label in AUDIT_ACTIONS.items():
         audit.register(name, label)
     for kind, message in NOTIFICATION_KINDS.items():

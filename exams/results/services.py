@@ -26,6 +26,7 @@ a dictionary look-up."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -305,7 +306,8 @@ def run_import(import_id: int, *, today=None) -> bool:
     try:
         with transaction.atomic():
             record = (
-                ResultImport.objects.select_for_update(of=("self",))
+                # SKIP LOCKED: an import under way is left to the worker running it.
+                ResultImport.objects.select_for_update(of=("self",), skip_locked=True)
                 .select_related("uploaded_by")
                 .filter(pk=import_id, status=ImportStatus.QUEUED)
                 .first()
@@ -342,3 +344,11 @@ def run_import(import_id: int, *, today=None) -> bool:
                 record.failure = _("The import stopped on an unexpected error: nothing was imported.")
             _finish(record)
         return False
+
+
+def run_waiting() -> int:
+    """Imports a lost task left queued for more than ten minutes (a periodic sweep); an
+    import under way is skipped (its row is locked)."""
+    since = timezone.now() - dt.timedelta(minutes=10)
+    waiting = ResultImport.objects.filter(status=ImportStatus.QUEUED, uploaded_at__lt=since)
+    return sum(run_import(import_id) for import_id in waiting.values_list("pk", flat=True)[:5])

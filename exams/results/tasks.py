@@ -9,3 +9,10 @@ def import_pass_results(import_id: int) -> bool:
     from .services import run_import
 
     return run_import(import_id)
+
+
+@shared_task(name="exams.results.tasks.import_waiting")
+def import_waiting() -> int:
+    from .services import run_waiting
+
+    return run_waiting()

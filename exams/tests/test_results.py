@@ -262,3 +262,16 @@ def test_many_rows_in_chunks(officer, django_capture_on_commit_callbacks, monkey
     changed = data.replace(b"JFT00000003,Name3", b"JFT00000003,Other")
     record = imported(officer, "many2.csv", changed, capture=django_capture_on_commit_callbacks)
     assert (record.added, record.changed, record.unchanged) == (0, 1, 29)
+
+
+def test_a_lost_task_is_caught_up_by_the_sweep(officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    record = services.upload(officer, csv_file("results_bom.csv"))
+    assert services.run_waiting() == 0  # just queued: its task is on its way
+    ResultImport.objects.filter(pk=record.pk).update(uploaded_at=timezone.now() - dt.timedelta(minutes=11))
+    assert services.run_waiting() == 1
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DONE and record.added == 2
