@@ -34,8 +34,10 @@ def words_of(name: str) -> frozenset[str]:
 
 def keys_of(*names: str) -> str:
     """What ``PassResult.name_keys`` stores: each non-empty name's words, sorted and
-    space-joined, the names separated by ``|``."""
-    return "|".join(" ".join(sorted(words)) for name in names if (words := words_of(name)))
+    space-joined, the names separated by ``|`` (a name that folds to another's key is
+    kept once)."""
+    keys = dict.fromkeys(" ".join(sorted(words)) for name in names if (words := words_of(name)))
+    return "|".join(keys)
 
 
 def name_matches(entered: str, stored_keys: str) -> bool:

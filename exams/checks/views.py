@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from portal.views.base import RestrictedDetailView, ServiceFormView, audit_denied
 
-from ..choices import CheckedField
+from ..choices import CheckedField, CheckOutcome
 from ..models import CertificateCheck
 from . import policies, services
 from .forms import BatchForm, CheckForm
@@ -29,9 +29,9 @@ RECENT = 20
 def _fraud_link(user, check) -> str:
     """Where a writer opens a fraud report pre-filled from a check that did not match or
     was not found (the fraud part reads the check's entered values from ``?check=``)."""
-    if check.outcome == "matches" or not policies.can(policies.check_fraud_report, user, check):
+    if check.outcome == CheckOutcome.MATCHES or not policies.can(policies.check_fraud_report, user, check):
         return ""
-    return f"/exams/fraud/new/?check={check.pk}"
+    return f"{reverse('exams:fraud-create')}?check={check.pk}"
 
 
 def _may_open(user) -> bool:
