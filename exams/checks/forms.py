@@ -6,11 +6,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms_base import PortalForm
+
 from ..models import Exam
 from . import services
 
 
-class CheckForm(forms.Form):
+class CheckForm(PortalForm):
     exam = forms.ModelChoiceField(
         label=_("Test"), queryset=Exam.objects.none(), empty_label=_("Choose the test")
     )
@@ -55,7 +57,7 @@ class CheckForm(forms.Form):
         return cleaned
 
 
-class BatchForm(forms.Form):
+class BatchForm(PortalForm):
     file = forms.FileField(
         label=_("CSV file of candidates"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import InvalidInput
+from portal.forms_base import PortalForm
 
 from .reading import HEADER
 from .services import MAX_FILE_MB, check_file
@@ -31,7 +32,7 @@ def format_help() -> str:
     ) % {"header": HEADER, "limit": MAX_FILE_MB}
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
     file = forms.FileField(
         label=_("File of pass results (CSV)"),
         validators=[validate_results_file],

@@ -376,3 +376,21 @@ def test_the_schema_documents_the_checks(client_for, cast):
     assert "429" in paths["/api/v1/certificate-checks/"]["post"]["responses"]
     assert "/api/v1/certificate-checks/batch/" in paths
     assert "CheckOutcomeEnum" in schema.json()["components"]["schemas"]
+
+
+def test_a_control_character_in_the_name_is_refused_by_the_form(client_for, cast):
+    from exams.models import CertificateCheck, Exam
+
+    jlpt = Exam.objects.get(code="jlpt-n4")
+    response = client_for("jp_officer").post(
+        "/exams/checks/",
+        {
+            "exam": jlpt.pk,
+            "certificate_number": "JL2026TJN40042",
+            "name": "Rakhimov\x1bFarrukh",
+            "date_of_birth": "2001-03-14",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert not CertificateCheck.objects.exists()
