@@ -417,6 +417,11 @@ PUBLICATION_LANGUAGES = {"JP": "ja", "TJ": "tg"}
 # reminded each day a shared report has waited longer than this for acknowledgement.
 BROKERS_ACKNOWLEDGE_WITHIN_DAYS = env_int("BROKERS_ACKNOWLEDGE_WITHIN_DAYS", 3)
 
+# Certificate checks (5): how many one user may make in an hour (a batch counts each
+# line). A check answers whether a certificate is genuine; many of them would read the
+# register by elimination.
+EXAMS_CHECKS_PER_HOUR = env_int("EXAMS_CHECKS_PER_HOUR", 200)
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

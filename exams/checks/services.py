@@ -65,7 +65,7 @@ class RateLimited(ServiceError):
 
 
 def checks_per_hour() -> int:
-    return int(getattr(settings, "EXAMS_CHECKS_PER_HOUR", 200))
+    return settings.EXAMS_CHECKS_PER_HOUR
 
 
 # --- What the officer enters ----------------------------------------------------------------
