@@ -1,5 +1,5 @@
 """What the pass-result imports add to the portal, registered at start-up by
-``exams.registry``: the API route, the audit actions, the inbox kinds and the import
+``exams.registry``: the API route, demo results, the audit actions, the inbox kinds and the import
 task's outbox topic (``services``)."""
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,12 @@ NOTIFICATION_KINDS = {
 }
 
 
+def seed_demo(users) -> None:
+    from .demo import seed
+
+    seed(users)
+
+
 def register() -> None:
     from datetime import timedelta
 
@@ -32,6 +38,7 @@ def register() -> None:
     from .api import ROUTES
 
     hooks.register_api_routes(ROUTES)
+    hooks.register_seeder(seed_demo, order=45)
     hooks.register_beat(
         "exam-results-sweep", "exams.results.tasks.import_waiting", timedelta(minutes=10), expires=10 * 60
     )
