@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExamKind(models.TextChoices):
@@ -80,7 +81,7 @@ class FraudOutcome(models.TextChoices):
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("import", "Failed")
 
 
 class CheckOutcome(models.TextChoices):

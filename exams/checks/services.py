@@ -95,7 +95,7 @@ def date_problem(value: dt.date | None) -> str | None:
     if value > timezone.localdate():
         return _("A date of birth cannot be in the future.")
     if value < EARLIEST_BIRTH:
-        return _("A date of birth before 1900 is not a holder's.")
+        return _("A date of birth cannot be before 1900.")
     return None
 
 

@@ -52,7 +52,7 @@ def check_answer(user, record) -> None:
     _check_partner_writer(user, record)
     if record.stage != CooperationStage.REQUESTED:
         raise TransitionError(
-            _("This cooperation request is “%(stage)s”: it is not answered again.")
+            _("This cooperation request is “%(stage)s”: it cannot be answered again.")
             % {"stage": record.get_stage_display()}
         )
 
@@ -79,6 +79,6 @@ def check_cancel(user, record) -> None:
         raise PermissionDenied(_("Only the side that requested the cooperation cancels it."))
     if record.stage not in (CooperationStage.REQUESTED, CooperationStage.ANSWERED):
         raise TransitionError(
-            _("This cooperation request is “%(stage)s”: it is no longer cancelled.")
+            _("This cooperation request is “%(stage)s”: it can no longer be cancelled.")
             % {"stage": record.get_stage_display()}
         )

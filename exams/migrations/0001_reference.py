@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
                 ('body_en', models.CharField(blank=True, max_length=300, verbose_name='administering body in English')),
                 ('body_ru', models.CharField(blank=True, max_length=300, verbose_name='administering body in Russian')),
                 ('body_tg', models.CharField(blank=True, max_length=300, verbose_name='administering body in Tajik')),
-                ('certificate_pattern', models.CharField(default='^[A-Z0-9][A-Z0-9-]{3,31}$', help_text='A regular expression a certificate number of this test must match, after capitals.', max_length=200, validators=[exams.models.reference.check_pattern], verbose_name='certificate number pattern')),
+                ('certificate_pattern', models.CharField(default='^[A-Z0-9][A-Z0-9-]{3,31}$', help_text='A regular expression a certificate number of this test must match once written in capitals.', max_length=200, validators=[exams.models.reference.check_pattern], verbose_name='certificate number pattern')),
                 ('certificate_example', models.CharField(blank=True, max_length=40, verbose_name='example certificate number')),
                 ('is_open', models.BooleanField(default=True, verbose_name='held now')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0)),

@@ -71,8 +71,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('certificate_number', models.CharField(max_length=40, verbose_name='certificate number')),
-                ('name_latin', models.CharField(blank=True, max_length=200, verbose_name='name in Latin script')),
-                ('name_cyrillic', models.CharField(blank=True, max_length=200, verbose_name='name in Cyrillic')),
+                ('name_latin', models.CharField(blank=True, max_length=200, verbose_name="holder's name in Latin script")),
+                ('name_cyrillic', models.CharField(blank=True, max_length=200, verbose_name="holder's name in Cyrillic")),
                 ('name_keys', models.CharField(editable=False, max_length=500)),
                 ('date_of_birth', models.DateField(verbose_name='date of birth')),
                 ('test_date', models.DateField(verbose_name='test date')),

@@ -105,8 +105,8 @@ class PassResult(models.Model):
 
     exam = models.ForeignKey("exams.Exam", verbose_name=_("test"), on_delete=models.PROTECT, related_name="+")
     certificate_number = models.CharField(_("certificate number"), max_length=40)
-    name_latin = models.CharField(_("name in Latin script"), max_length=200, blank=True)
-    name_cyrillic = models.CharField(_("name in Cyrillic"), max_length=200, blank=True)
+    name_latin = models.CharField(_("holder's name in Latin script"), max_length=200, blank=True)
+    name_cyrillic = models.CharField(_("holder's name in Cyrillic"), max_length=200, blank=True)
     #: The names' cross-script keys (``brokers.names.latin_key``), space-separated: what a
     #: check compares, so that "Rakhimov" and "Раҳимов" are one name.
     name_keys = models.CharField(max_length=500, editable=False)

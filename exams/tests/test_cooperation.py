@@ -91,7 +91,7 @@ def test_who_may_request_answer_and_complete(cast):
     with pytest.raises(TransitionError, match="Only an answered"):
         services.complete(record, cast["tj_officer"], note="Done.")
     services.answer(record, cast["tj_officer"], capability="full", answer="Yes.")
-    with pytest.raises(TransitionError, match="not answered again"):
+    with pytest.raises(TransitionError, match="cannot be answered again"):
         services.answer(record, cast["tj_contact"], capability="full", answer="Again.")
     with pytest.raises(PermissionDenied):
         services.complete(record, cast["jp_officer"], note="Done.")
