@@ -10,7 +10,8 @@ who read them there, extracts what a reader sees or hears (text, ``title``, ``al
   other tokens with digits, e-mail addresses and URLs, the names the glossary keeps in
   Latin (SSW, JFT-Basic, JLPT…), and what the test's own records hold in Latin (user
   names, the agency's Latin name, a letter's reference). Text an element declares in
-  another language (``lang="en"`` on the switcher's "English") is not the page's text.
+  another language (``lang="en"`` on the switcher's "English") or not to be translated
+  (``translate="no"``: a file's column names) is not the page's text.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ ALLOWED_WORDS = {
     "HTML",
     "ID",
     "IP",
+    "BOM",  # "UTF-8 with BOM": the encodings a file may come in
     # ISO codes, the same in every language: currencies (4217), countries (3166).
     "ISO",
     "USD",
@@ -95,7 +97,13 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         lang = (attrs.get("lang") or "").split("-")[0]
-        skipped = tag in self.SKIP or (bool(lang) and lang != self.language and tag != "html")
+        # translate="no": HTML's own word for text that stays as it is in every language
+        # (a file's column names, a test's code): what the reader types, not reads.
+        skipped = (
+            tag in self.SKIP
+            or (bool(lang) and lang != self.language and tag != "html")
+            or attrs.get("translate") == "no"
+        )
         if not skipped and not self.skipping:
             for name in READ_ATTRIBUTES:
                 if attrs.get(name):
@@ -244,8 +252,10 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
         broker_report = broker_services.share_report(broker_report, tj_officer)
         record_services.acknowledge(broker_report, cast["jp_contact"])
         record_services.comment(broker_report, cast["jp_officer"], "確認しました。")
+        exams = exams_world(cast)
     agency = reported_investigation.agency
     yield {
+        **exams,
         "agency": agency,
         "applicant": applicant,
         "screening": screening,
@@ -266,9 +276,78 @@ def world(cast, reported_investigation, django_capture_on_commit_callbacks):
             applicant.name_en,
             broker.reference,
             broker_report.reference,
+            exams["session"].body,  # the administering body as the officer recorded it
         },
     }
     published_lists.clear()
+
+
+def exams_world(cast) -> dict:
+    """The tests' records (issue 14), in Cyrillic and Japanese where they hold names: a
+    results file imported with one refused line, a check that does not match, a fraud
+    report Tajikistan shared, a cooperation request Tajikistan answered, a session."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exams.checks import services as checks
+    from exams.cooperation import services as cooperation
+    from exams.fraud import services as fraud
+    from exams.models import Exam
+    from exams.results import services as results
+    from exams.sessions import services as sessions
+
+    jlpt = Exam.objects.get(code="jlpt-n4")
+    skills = Exam.objects.get(code="skills-construction")
+    imported = results.upload(
+        cast["jp_contact"],
+        SimpleUploadedFile(
+            "results.csv",
+            (
+                "certificate_number,name_latin,name_cyrillic,date_of_birth,test,test_date,result\n"
+                ",,Раҳимов Фаррух,2001-03-14,jlpt-n4,2026-07-05,N4\n"
+                "JL2026TJN40042,,Раҳимов Фаррух,2001-03-14,jlpt-n4,2026-07-05,N4\n"
+            ).encode(),
+        ),
+        enqueue=False,
+    )
+    results.run_import(imported.pk)
+    check = checks.check_certificate(
+        cast["jp_officer"],
+        exam=jlpt,
+        certificate_number="JL2026TJN40042",
+        name="Раҳимов Фаррух",
+        date_of_birth=dt.date(1999, 3, 14),
+    )
+    session = sessions.record_session(
+        cast["tj_officer"],
+        exam=skills,
+        starts_on=dt.date(2026, 10, 5),
+        ends_on=dt.date(2026, 10, 6),
+        city="Душанбе",
+        venue="Маркази омӯзишӣ",
+        body="",
+        candidates=40,
+    )
+    report = fraud.report(
+        cast["tj_officer"],
+        kind="impersonation",
+        exam=skills,
+        session=session,
+        narrative="Ба ҷои довталаб шахси дигар имтиҳон супорид.",
+        persons=[{"role": "holder", "name": "Саидов Бахтиёр", "date_of_birth": dt.date(1998, 4, 2)}],
+    )
+    report = fraud.share(report, cast["tj_officer"])
+    request = cooperation.request(
+        cast["jp_officer"],
+        requesting_ministry=Organization.objects.get(code="jp-maff"),
+        kind="test_delivery",
+        exam=skills,
+        subject="試験実施への協力",
+        request="ドゥシャンベでの試験実施にご協力ください。",
+    )
+    request = cooperation.answer(request, cast["tj_officer"], capability="partial", answer="Дар қисман.")
+    return {"import": imported, "check": check, "session": session, "fraud": report, "cooperation": request}
 
 
 #: (name, path from the world, who reads it in Japan, who reads it in Tajikistan)
@@ -319,6 +398,21 @@ PAGES = [
     ("public versions", lambda w: "/public/agencies/japan/versions/", None, None),
     ("not found", lambda w: "/correspondence/999999/", "jp_officer", "tj_officer"),
     ("API docs", lambda w: "/api/docs/", "jp_officer", "tj_officer"),
+    ("certificate checks", lambda w: "/exams/checks/", "jp_officer", "tj_officer"),
+    ("certificate check", lambda w: f"/exams/checks/{w['check'].pk}/", "jp_officer", "jp_officer"),
+    ("batch check", lambda w: "/exams/checks/batch/", "jp_officer", "tj_officer"),
+    ("fraud reports", lambda w: "/exams/fraud/", "jp_contact", "tj_contact"),
+    ("fraud report", lambda w: f"/exams/fraud/{w['fraud'].pk}/", "jp_contact", "tj_contact"),
+    ("fraud report form", lambda w: "/exams/fraud/new/", "jp_officer", "tj_officer"),
+    ("cooperation requests", lambda w: "/exams/cooperation/", "jp_officer", "tj_officer"),
+    ("cooperation request", lambda w: f"/exams/cooperation/{w['cooperation'].pk}/", "jp_officer", "tj_officer"),
+    ("cooperation request form", lambda w: "/exams/cooperation/new/", "jp_officer", "jp_officer"),
+    ("test sessions", lambda w: "/exams/sessions/", "jp_officer", "tj_officer"),
+    ("test session", lambda w: f"/exams/sessions/{w['session'].pk}/", "jp_officer", "tj_officer"),
+    ("test session form", lambda w: "/exams/sessions/new/", "jp_officer", "tj_officer"),
+    ("pass-result imports", lambda w: "/exams/results/", "jp_contact", "jp_contact"),
+    ("pass-result import", lambda w: f"/exams/results/{w['import'].pk}/", "jp_contact", "jp_contact"),
+    ("pass-result upload", lambda w: "/exams/results/new/", "jp_contact", "jp_contact"),
 ]
 
 #: Forms sent back with errors, so that Django's own messages are on the page.
@@ -348,6 +442,14 @@ POSTS = [
     ),
     ("broker form refused", "/brokers/brokers/new/", {"corporate_number": "123"}, "jp_officer", "tj_officer"),
     ("audit filter refused", "/audit/?date_from=not-a-date", None, "jp_contact", "tj_contact"),
+    (
+        "certificate check refused",
+        "/exams/checks/",
+        {"certificate_number": "??", "name": "", "date_of_birth": "2999-01-01"},
+        "jp_officer",
+        "tj_officer",
+    ),
+    ("fraud report form refused", "/exams/fraud/new/", {"persons-TOTAL_FORMS": "0"}, "jp_officer", "tj_officer"),
 ]
 
 

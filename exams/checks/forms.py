@@ -65,7 +65,7 @@ class BatchForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The columns are shown above the form, as code (``translate="no"``).
         self.fields["file"].help_text = gettext(
-            "First line: test,certificate_number,name,date_of_birth. The test by its code, dates as "
-            "YYYY-MM-DD; UTF-8 or Shift_JIS; at most %(lines)s lines."
-        ) % {"lines": services.MAX_BATCH_LINES}
+            "The test by its code, dates as %(date)s; UTF-8 or Shift_JIS; at most %(lines)s lines."
+        ) % {"date": gettext("YYYY-MM-DD"), "lines": services.MAX_BATCH_LINES}

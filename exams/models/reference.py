@@ -60,7 +60,9 @@ class Exam(MultilingualName):
         max_length=200,
         default=r"^[A-Z0-9][A-Z0-9-]{3,31}$",
         validators=[check_pattern],
-        help_text=_("A regular expression a certificate number of this test must match once written in capitals."),
+        help_text=_(
+            "A regular expression a certificate number of this test must match once written in capitals."
+        ),
     )
     certificate_example = models.CharField(_("example certificate number"), max_length=40, blank=True)
     is_open = models.BooleanField(_("held now"), default=True)

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import InvalidInput
 from portal.forms_base import PortalForm
 
-from .reading import HEADER
 from .services import MAX_FILE_MB, check_file
 
 
@@ -22,14 +21,12 @@ def validate_results_file(file) -> None:
 
 
 def format_help() -> str:
+    # The columns are described below the form ("The file's format"), as code.
     return _(
-        "A CSV file whose first line is the header %(header)s. “test” is the test's code "
-        "(jlpt-n4, jft-basic, skills-construction…); dates are YYYY-MM-DD or DD.MM.YYYY; a "
-        "certificate number must match its test's pattern; give the name in Latin script, in "
-        "Cyrillic or both. UTF-8 (with or without BOM) or Shift_JIS; at most %(limit)s MB. "
-        "Lines with an error are listed with their line number and left out; the others are "
-        "imported. Importing the same file again changes nothing."
-    ) % {"header": HEADER, "limit": MAX_FILE_MB}
+        "A CSV file as described below, at most %(limit)s MB. Lines with an error are listed with "
+        "their line number and left out; the others are imported. Importing the same file again "
+        "changes nothing."
+    ) % {"limit": MAX_FILE_MB}
 
 
 class UploadForm(PortalForm):
