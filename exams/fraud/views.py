@@ -16,7 +16,7 @@ from portal.records import policies as kit_policies
 from portal.records.views import SharedRecordPanelsMixin
 from portal.views.base import RestrictedDetailView, RestrictedListView, ServiceActionView, ServiceFormView
 
-from ..models import FraudReport
+from ..models import ExamSession, FraudReport
 from . import policies, services
 from .filters import FraudFilterSet
 from .forms import CloseForm, FraudForm, LinkBrokersForm
@@ -42,6 +42,20 @@ class FraudListView(FilteredListMixin, RestrictedListView):
         return context
 
 
+def session_shown(shown, user):
+    """The report's session as the reader may read it (``restrict()``): a third party who
+    reads the report by a consent does not read the sessions register, which is both
+    sides' alone; ``HIDDEN`` then, ``None`` when the report names none."""
+    session_id = getattr(shown, "session_id", None)
+    if session_id is None:
+        return None
+    return ExamSession.objects.restrict(user).filter(pk=session_id).select_related("exam").first() or HIDDEN
+
+
+#: A session the reader may not read: the page says so, without a word of it.
+HIDDEN = "hidden"
+
+
 class FraudDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
     model = FraudReport
     template_name = "exams/fraud/fraud_detail.html"
@@ -56,6 +70,7 @@ class FraudDetailView(SharedRecordPanelsMixin, RestrictedDetailView):
         shown = context["report"]
         context.update(
             persons=persons_of(shown, user),
+            session=session_shown(shown, user),
             brokers=brokers_shown(shown, user),
             time_to_share=shown.time_to_share if shown.shared_at else None,
             time_to_acknowledge=shown.time_to_acknowledge if shown.acknowledged_at else None,

@@ -3,7 +3,8 @@ the sessions' write actions in the permission matrix (``portal.testing.matrix``)
 Loaded by ``exams.testing``.
 
 A session is not a shared record: the canary crawl reads it as a plain register both
-sides read, which no third party does (``ExamSessionQuerySet``)."""
+sides read, which no third party does (``ExamSessionQuerySet``): its city and venue
+carry markers for both sides' organizations alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from portal.testing import canary as _canary
 from portal.testing import matrix as _matrix
 
 from . import services
@@ -37,6 +39,44 @@ def record(officer, **more):
         **more,
     }
     return services.record_session(officer, **facts)
+
+
+# --- The canary crawl (portal/testing/canary.py) ---------------------------------------
+
+
+def canary_sessions(canary) -> None:
+    """A session Tajikistan's officer records: both sides read it, no third party."""
+    from ..models import ExamSession
+
+    officer = canary.cast["tj_officer"]
+    sides = {canary.cast["jp_officer"].organization.side_id, officer.organization.side_id}
+    both = canary.audience(sides=sides, label="both sides' officers (a session)")
+    city, venue = (
+        canary.plant(kind="exams.ExamSession", field=field, record="?", situation="recorded", audience=both)
+        for field in ("city", "venue")
+    )
+    session = record(officer, city=f"{CITY} {city}", venue=f"{VENUE} {venue}")
+    canary.rename_record([city, venue], f"exams.ExamSession#{session.pk}")
+    canary.add(ExamSession.objects.get(pk=session.pk))
+    # A fraud report naming the session, which the Embassy reads by Tajikistan's written
+    # consent: the report is disclosed to it, the session is not.
+    from portal.models import Organization
+    from portal.records import services as kit
+
+    from ..fraud.testing import new_report
+
+    report = new_report(officer, session=session, exam=session.exam)
+    kit.grant_consent(
+        report,
+        canary.cast["tj_contact"],
+        third_party=Organization.objects.get(code="tj-embassy-jp"),
+        document_reference="MLME 7/2026",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    canary.add(type(report).objects.get(pk=report.pk))
+
+
+_canary.register_scenario(canary_sessions)
 
 
 # --- The permission matrix of writes (portal/testing/matrix.py) -------------------------

@@ -638,3 +638,23 @@ def test_the_demo_seeds_one_report_per_side_one_linking_a_demo_broker(cast):
 
 
 __all__ = ["PersonRole"]
+
+
+def test_a_third_party_reading_a_report_by_consent_is_not_shown_its_session(cast, client_for):
+    """The sessions register is both sides' alone: a report a third party reads by the
+    reporting side's consent names its session as "not shown", without its city or
+    date; either side reads it."""
+    held = session(cast["jp_officer"])  # recorded by Japan, named in Tajikistan's report
+    ExamSession.objects.filter(pk=held.pk).update(city="Khujand-SESSION-CITY")
+    report = new_report(cast["tj_officer"], session=held)
+    consent(report, cast["tj_contact"])
+    third = client_for("maff_viewer").get(reverse("exams:fraud", args=[report.pk]))
+    assert third.status_code == 200
+    page = third.content.decode()
+    assert "SESSION-CITY" not in page and "2026-03-01" not in page
+    assert "not shown" in page
+    for reader in ("jp_officer", "tj_officer"):
+        assert (
+            "SESSION-CITY"
+            in client_for(reader).get(reverse("exams:fraud", args=[report.pk])).content.decode()
+        )
