@@ -39,6 +39,7 @@ def register() -> None:
 
     hooks.register_api_routes(ROUTES)
     hooks.register_seeder(seed_demo, order=45)
+    hooks.register_enum_name("ResultImportStatusEnum", "exams.choices.ImportStatus")
     hooks.register_beat(
         "exam-results-sweep", "exams.results.tasks.import_waiting", timedelta(minutes=10), expires=10 * 60
     )
