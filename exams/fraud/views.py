@@ -47,7 +47,7 @@ def session_shown(shown, user):
     reads the report by a consent does not read the sessions register, which is both
     sides' alone; ``HIDDEN`` then, ``None`` when the report names none."""
     session_id = getattr(shown, "session_id", None)
-    if session_id is None:
+    if not session_id:  # none named, or withheld with the reporting side's part ("")
         return None
     return ExamSession.objects.restrict(user).filter(pk=session_id).select_related("exam").first() or HIDDEN
 
