@@ -405,7 +405,12 @@ PAGES = [
     ("fraud report", lambda w: f"/exams/fraud/{w['fraud'].pk}/", "jp_contact", "tj_contact"),
     ("fraud report form", lambda w: "/exams/fraud/new/", "jp_officer", "tj_officer"),
     ("cooperation requests", lambda w: "/exams/cooperation/", "jp_officer", "tj_officer"),
-    ("cooperation request", lambda w: f"/exams/cooperation/{w['cooperation'].pk}/", "jp_officer", "tj_officer"),
+    (
+        "cooperation request",
+        lambda w: f"/exams/cooperation/{w['cooperation'].pk}/",
+        "jp_officer",
+        "tj_officer",
+    ),
     ("cooperation request form", lambda w: "/exams/cooperation/new/", "jp_officer", "jp_officer"),
     ("test sessions", lambda w: "/exams/sessions/", "jp_officer", "tj_officer"),
     ("test session", lambda w: f"/exams/sessions/{w['session'].pk}/", "jp_officer", "tj_officer"),
@@ -449,7 +454,13 @@ POSTS = [
         "jp_officer",
         "tj_officer",
     ),
-    ("fraud report form refused", "/exams/fraud/new/", {"persons-TOTAL_FORMS": "0"}, "jp_officer", "tj_officer"),
+    (
+        "fraud report form refused",
+        "/exams/fraud/new/",
+        {"persons-TOTAL_FORMS": "0"},
+        "jp_officer",
+        "tj_officer",
+    ),
 ]
 
 
