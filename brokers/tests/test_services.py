@@ -269,7 +269,11 @@ def test_an_unacknowledged_report_reminds_the_other_contact_point_once_a_day(
 ):
     settings.BROKERS_ACKNOWLEDGE_WITHIN_DAYS = 3
     record = report(cast["tj_officer"], [broker(cast["tj_officer"])], share=True)
-    shared = record.shared_at
+    # Shared at 10:00 in Tokyo, so that the hours below stay on one day of the receiving
+    # side's clock: shared at the real time, the test failed between 13:00 and 15:00 UTC,
+    # when "three days and two hours later" was already the next day in Japan.
+    shared = record.shared_at.replace(hour=1, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    type(record).objects.filter(pk=record.pk).update(shared_at=shared)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.remind_unacknowledged(now=shared + dt.timedelta(days=2)) == 0
         assert services.remind_unacknowledged(now=shared + dt.timedelta(days=3, hours=1)) == 1

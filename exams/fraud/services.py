@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brokers.models import Broker
-from portal import audit, notifications
+from portal import audit
 from portal.choices import RecordStatus
 from portal.exceptions import InvalidInput
 from portal.models import User
 from portal.records import services as kit
-from portal.records import transitions
 from portal.records.models import record_event
 from portal.uploads import check_upload
 
@@ -262,33 +261,19 @@ def link_brokers(report: FraudReport, actor: User, *, brokers) -> FraudReport:
 
 
 def close(report: FraudReport, actor: User, *, outcome: str, note: str) -> FraudReport:
-    """The receiving side closes the report with what it did; the reporting side is told."""
-    if outcome not in FraudOutcome.values:
-        raise InvalidInput(_("Outcome: choose the outcome."))
-    if not (note or "").strip():
-        raise InvalidInput(_("What was done: say what was done."))
-    with transaction.atomic():
-        report = kit._readable(report, actor)
-        policies.check_close(actor, report)
-        with transitions.move(
-            report,
-            FraudStage.CLOSED,
-            actor=actor,
-            field_name="stage",
-            audit_action="fraud.closed",
-            locked=True,
-        ) as change:
-            report.outcome, report.outcome_note, report.closed_at = outcome, note.strip(), timezone.now()
-            change.save_fields("outcome", "outcome_note", "closed_at")
-            change.audit(outcome=outcome)
-        notifications.notify(
-            [report.origin_id],
-            "exams.fraud_closed",
-            sender=actor.organization,
-            url=report.get_absolute_url(),
-            params={"reference": report.reference or ""},
-        )
-    return report
+    """The receiving side closes the report with what it did; the reporting side is told
+    (the kit's ``close_with_outcome``, as a broker misconduct report is closed)."""
+    return kit.close_with_outcome(
+        report,
+        actor,
+        outcome=outcome,
+        note=note,
+        outcomes=FraudOutcome.values,
+        closed=FraudStage.CLOSED,
+        check=policies.check_close,
+        audit_action="fraud.closed",
+        notify_kind="exams.fraud_closed",
+    )
 
 
 # --- Pre-filled from a certificate check -------------------------------------------------

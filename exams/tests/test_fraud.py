@@ -106,9 +106,9 @@ def test_acknowledging_starts_the_follow_up_and_the_receiving_side_closes_it(
     assert report.stage == FraudStage.FOLLOW_UP
     with pytest.raises(PermissionDenied, match="The side that received the fraud report closes it"):
         services.close(report, cast["tj_contact"], outcome="confirmed", note="Void.")
-    with pytest.raises(InvalidInput, match="Outcome"):
+    with pytest.raises(InvalidInput, match="Choose the outcome"):
         services.close(report, cast["jp_contact"], outcome="nonsense", note="Void.")
-    with pytest.raises(InvalidInput, match="What was done"):
+    with pytest.raises(InvalidInput, match="Say what was done"):
         services.close(report, cast["jp_contact"], outcome="confirmed", note="  ")
     with django_capture_on_commit_callbacks(execute=True):
         closed = services.close(

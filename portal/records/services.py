@@ -271,6 +271,47 @@ def assign(record: SharedRecord, actor: User, *, assignee: User) -> SharedRecord
     return record
 
 
+def close_with_outcome(
+    record: SharedRecord,
+    actor: User,
+    *,
+    outcome: str,
+    note: str,
+    outcomes,
+    closed: str,
+    check,
+    audit_action: str,
+    notify_kind: str,
+) -> SharedRecord:
+    """The receiving side closes a report with what it did (a broker misconduct report,
+    a test fraud report): ``outcome`` one of ``outcomes``, ``note`` what was done, the
+    record's ``stage`` moved to ``closed`` under its kind's table, audited as
+    ``audit_action``, and the originating organization told (``notify_kind``, by the
+    reference). ``check(actor, record)`` is the kind's rule of who may close. The kind's
+    model holds ``stage``, ``outcome``, ``outcome_note`` and ``closed_at``."""
+    if outcome not in outcomes:
+        raise InvalidInput(_("Choose the outcome."))
+    if not (note or "").strip():
+        raise InvalidInput(_("Say what was done."))
+    with transaction.atomic():
+        record = _readable(record, actor)
+        check(actor, record)
+        with transitions.move(
+            record, closed, actor=actor, field_name="stage", audit_action=audit_action, locked=True
+        ) as change:
+            record.outcome, record.outcome_note, record.closed_at = outcome, note.strip(), timezone.now()
+            change.save_fields("outcome", "outcome_note", "closed_at")
+            change.audit(outcome=outcome)
+        notifications.notify(
+            [record.origin_id],
+            notify_kind,
+            sender=actor.organization,
+            url=record.get_absolute_url(),
+            params={"reference": record.reference or ""},
+        )
+    return record
+
+
 #: Reminders start this many days before a due date, then come daily until it is met.
 REMIND_DAYS_BEFORE = 3
 
