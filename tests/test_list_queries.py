@@ -216,6 +216,64 @@ def register_imports(cast, n: int) -> None:
     build_imports(cast, n)
 
 
+def exam_sessions(cast, n: int) -> None:
+    from exams.sessions.testing import record
+
+    for _ in range(n):
+        record(cast["tj_officer"])
+
+
+def cooperation_requests(cast, n: int) -> None:
+    from exams.cooperation.testing import request
+
+    for _ in range(n):
+        request(cast["jp_officer"])
+
+
+def fraud_reports(cast, n: int) -> None:
+    from exams.fraud.testing import new_report
+
+    for _ in range(n):
+        new_report(cast["jp_officer"])
+
+
+def result_imports(cast, n: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exams.results import services as results
+
+    header = "certificate_number,name_latin,name_cyrillic,date_of_birth,test,test_date,result\n"
+    for _ in range(n):
+        line = f"JL2026TJN{next(_serial):05d},Rakhimov Farrukh,,2001-03-14,jlpt-n4,2026-07-05,N4\n"
+        imported = results.upload(
+            cast["jp_contact"], SimpleUploadedFile("results.csv", (header + line).encode()), enqueue=False
+        )
+        results.run_import(imported.pk)
+
+
+def certificate_checks(cast, n: int) -> None:
+    from exams.checks import services as checks
+    from exams.models import Exam
+
+    jlpt = Exam.objects.get(code="jlpt-n4")
+    for _ in range(n):
+        checks.check_certificate(
+            cast["jp_officer"],
+            exam=jlpt,
+            certificate_number=f"JL2026TJN{next(_serial):05d}",
+            name="Rakhimov Farrukh",
+            date_of_birth=dt.date(2001, 3, 14),
+        )
+
+
+def exams(cast, n: int) -> None:
+    from exams.models import Exam
+
+    for _ in range(n):
+        number = next(_serial)
+        Exam.objects.create(code=f"test-{number}", kind="skills", name_en=f"Test {number}")
+
+
 @dataclass(frozen=True)
 class Case:
     url: str
@@ -242,6 +300,10 @@ HTML_LISTS = [
     Case("/notices/returns/", "tj_contact", return_requests),
     Case("/notices/register/", "tj_officer", support_organizations),
     Case("/notices/register/imports/", "tj_officer", register_imports),
+    Case("/exams/sessions/", "jp_officer", exam_sessions),
+    Case("/exams/cooperation/", "tj_contact", cooperation_requests),
+    Case("/exams/fraud/", "tj_contact", fraud_reports),
+    Case("/exams/results/", "jp_contact", result_imports),
 ]
 
 #: Every list route of /api/v1/, by its router prefix (a test below checks none is left out).
@@ -266,6 +328,12 @@ API_LISTS = {
     "return-requests": Case("/api/v1/return-requests/", "tj_contact", return_requests),
     "register-imports": Case("/api/v1/register-imports/", "tj_officer", register_imports),
     "support-organizations": Case("/api/v1/support-organizations/", "tj_officer", support_organizations),
+    "exams": Case("/api/v1/exams/", "tj_officer", exams),
+    "exam-sessions": Case("/api/v1/exam-sessions/", "jp_officer", exam_sessions),
+    "cooperation-requests": Case("/api/v1/cooperation-requests/", "tj_contact", cooperation_requests),
+    "fraud-reports": Case("/api/v1/fraud-reports/", "tj_contact", fraud_reports),
+    "exam-result-imports": Case("/api/v1/exam-result-imports/", "jp_contact", result_imports),
+    "certificate-checks": Case("/api/v1/certificate-checks/", "jp_officer", certificate_checks),
 }
 
 

@@ -98,7 +98,7 @@ class ExamSessionSerializer(PortalModelSerializer):
 
 
 class ExamSessionFilterSet(filters.FilterSet):
-    year = filters.NumberFilter(field_name="starts_on", lookup_expr="year")
+    year = filters.NumberFilter(field_name="starts_on", lookup_expr="year", min_value=2000, max_value=2100)
 
     class Meta:
         model = ExamSession
