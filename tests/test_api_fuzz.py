@@ -7,6 +7,8 @@ Bounded so that CI stays fast and reproducible: a fixed seed, a few examples per
 operation and identity, no example database. Run one operation and identity with
 ``pytest tests/test_api_fuzz.py -k "agencies/ and certify and read-write"``."""
 
+import os
+
 import pytest
 import schemathesis
 from django.db import transaction
@@ -29,7 +31,10 @@ pytestmark = pytest.mark.postgres
 #: Examples drawn per operation and identity in the fuzzing phase; the examples and
 #: coverage phases add their own, a fixed set derived from the schema (boundary values,
 #: wrong types, unexpected methods). Schemathesis runs Hypothesis without a deadline.
-MAX_EXAMPLES = 15
+#: 15 until issue 14, when six more routes made the module ~10 minutes of CI's time (of
+#: a 20-minute budget); the coverage phase's fixed cases (boundaries, wrong types) still
+#: run in full. A deeper run: ``FUZZ_EXAMPLES=50 pytest tests/test_api_fuzz.py``.
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 5))
 
 CONFIG = schemathesis.Config.from_dict(
     {
